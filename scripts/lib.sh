@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the build, boot and test scripts.
+# Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The cache lives outside the clone so that every clone (and CI) reuses
+# the unpacked kernel, ccache, Xen and the incremental build directories.
+CACHE=${XENMEM_CACHE:-$HOME/.cache/xenp2m}
+OUT=${XENMEM_OUT:-$ROOT/out}
+LOGS=$OUT/logs
+PRISTINE=$CACHE/linux-source-6.1
+SRC_OURS=$CACHE/src-ours
+XEN_ROOT=$CACHE/xen/root
+XEN_ELF=$CACHE/xen/xen-4.17.elf
+BUILD_LOCK=$CACHE/build.lock
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+
+mkdir -p "$CACHE" "$OUT" "$LOGS"
+
+T0=${T0:-$(date +%s)}
+export T0
+
+# step TAG MESSAGE: one progress line with the elapsed time of the job
+step() {
+	local tag=$1
+	shift
+	printf '[%s %4ss] %s\n' "$tag" $(($(date +%s) - T0)) "$*"
+}
+
+# fail_with_log LOG MESSAGE: say what failed, where the log is and the
+# lines of it that explain the failure, then exit non-zero.
+fail_with_log() {
+	local log=$1
+	shift
+	echo "FAILED: $*" >&2
+	echo "full log: $log" >&2
+	if [ -f "$log" ]; then
+		echo "---- last lines that matter ----" >&2
+		{ grep -n -E 'error|Error|ERROR|\*\*\*|FAILED|No such|not found|panic|BUG' "$log" | tail -n 20
+		  echo '----'; tail -n 15 "$log"; } >&2
+	fi
+	exit 1
+}
+
+# The kernel build directory of a flavour: ours, baseline or kunit.
+build_dir() {
+	echo "$CACHE/build-$1"
+}
+
+# The source tree a flavour builds from.
+src_dir() {
+	case $1 in
+	baseline) echo "$PRISTINE" ;;
+	*) echo "$SRC_OURS" ;;
+	esac
+}
