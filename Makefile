@@ -10,7 +10,8 @@ DOM0_MEM ?= 1024M,max:2048M
 BALLOON  ?=
 DOMU     ?=
 REPORT   ?=
-export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT
+SUITE    ?=
+export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE
 
 .PHONY: help run check deps build kunit boot-tests initramfs clean
 
@@ -19,7 +20,7 @@ help:
 	@echo '  make run     install what is missing, build, boot Xen + dom0, print the report'
 	@echo '  make check   every test: KUnit on bare QEMU, then the boot tests on Xen'
 	@echo '  make build   build the kernel only (KERNEL=ours|baseline)'
-	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only'
+	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
 	@echo '  make boot-tests  the boot tests only (tests/boot/*.test)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
 	@echo 'Knobs (make run):'

@@ -67,6 +67,11 @@ run_boot_test() {
 }
 
 if [ "$what" = all ]; then
+	if "$ROOT/scripts/style.sh"; then
+		record PASS style "checkpatch --strict on our files and patches"
+	else
+		record FAIL style "checkpatch --strict on our files and patches"
+	fi
 	"$ROOT/scripts/build.sh" ours || exit 1
 	"$ROOT/scripts/initramfs.sh" ours || exit 1
 	if "$ROOT/scripts/kunit.sh"; then

@@ -78,6 +78,7 @@ static struct kunit_suite xen_live_suite = {
 	.init = xen_live_init,
 	.test_cases = xen_live_cases,
 };
+
 kunit_test_suite(xen_live_suite);
 
 MODULE_LICENSE("GPL");
