@@ -21,8 +21,6 @@ obj=$(build_dir "$flavour")
 log=$LOGS/build-$flavour.log
 mkdir -p "$obj"
 
-[ "$flavour" = ours ] && "$ROOT/scripts/tree.sh"
-
 kmake() {
 	make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }
@@ -62,11 +60,8 @@ compile() {
 	wait $pid || fail_with_log "$log" "kernel build ($flavour)"
 }
 
-exec 9>"$BUILD_LOCK"
-if ! flock -n 9; then
-	step build "waiting for another kernel build to finish (lock $BUILD_LOCK)"
-	flock 9
-fi
+take_build_lock build
+[ "$flavour" = ours ] && "$ROOT/scripts/tree.sh"
 : >"$log"
 configure
 compile

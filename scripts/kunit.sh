@@ -10,13 +10,8 @@ set -eu
 obj=$(build_dir kunit)
 log=$LOGS/kunit-qemu.log
 mkdir -p "$obj"
+take_build_lock kunit
 "$ROOT/scripts/tree.sh"
-
-exec 9>"$BUILD_LOCK"
-if ! flock -n 9; then
-	step kunit "waiting for another kernel build to finish (lock $BUILD_LOCK)"
-	flock 9
-fi
 step kunit "kunit.py run --arch=x86_64 (log: $log)"
 set +e
 (cd "$SRC_OURS" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \

@@ -9,13 +9,19 @@ CACHE=${XENMEM_CACHE:-$HOME/.cache/xenp2m}
 OUT=${XENMEM_OUT:-$ROOT/out}
 LOGS=$OUT/logs
 PRISTINE=$CACHE/linux-source-6.1
-SRC_OURS=$CACHE/src-ours
+# Each clone gets its own "ours" source tree and build directories, so
+# two clones (or CI beside a developer) never build or boot each other's
+# kernel; ccache keeps a new clone's first build short.
+CLONE_KEY=$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)
+CLONE_DIR=$CACHE/clones/$CLONE_KEY
+SRC_OURS=$CLONE_DIR/src-ours
 XEN_ROOT=$CACHE/xen/root
 XEN_ELF=$CACHE/xen/xen-4.17.elf
 BUILD_LOCK=$CACHE/build.lock
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 
-mkdir -p "$CACHE" "$OUT" "$LOGS"
+mkdir -p "$CACHE" "$CLONE_DIR" "$OUT" "$LOGS"
+echo "$ROOT" >"$CLONE_DIR/clone-path"
 
 T0=${T0:-$(date +%s)}
 export T0
@@ -43,8 +49,21 @@ fail_with_log() {
 }
 
 # The kernel build directory of a flavour: ours, baseline or kunit.
+# The baseline builds the shared pristine tree, so its directory is shared.
 build_dir() {
-	echo "$CACHE/build-$1"
+	case $1 in
+	baseline) echo "$CACHE/build-baseline" ;;
+	*) echo "$CLONE_DIR/build-$1" ;;
+	esac
+}
+
+# take_build_lock TAG: one kernel build at a time on this machine
+take_build_lock() {
+	exec 9>"$BUILD_LOCK"
+	if ! flock -n 9; then
+		step "$1" "waiting for another kernel build to finish (lock $BUILD_LOCK)"
+		flock 9
+	fi
 }
 
 # The source tree a flavour builds from.
