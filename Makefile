@@ -23,6 +23,7 @@ help:
 	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
 	@echo '  make boot-tests  the boot tests only (tests/boot/*.test)'
 	@echo '  make patch   git format-patch series against pristine 6.1 in out/series/, checked with git am'
+	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
 	@echo 'Knobs (make run):'
 	@echo '  DOM0_MEM=1024M,max:2048M  Xen dom0_mem (also min:Z)'
@@ -63,3 +64,7 @@ clean:
 .PHONY: patch
 patch: deps
 	@scripts/series.sh
+
+.PHONY: deb
+deb: deps
+	@scripts/deb.sh
