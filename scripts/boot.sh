@@ -43,12 +43,12 @@ dom0_args="console=hvc0 earlyprintk=xen kunit.filter_glob=$glob"
 [ -n "$DOMU" ] && dom0_args="$dom0_args xmdomu=$(echo "$DOMU" | tr ',' ':')"
 [ -n "$DOMU_BALLOON" ] && dom0_args="$dom0_args xmdomuballoon=$(echo $DOMU_BALLOON | tr ' ' ':')"
 dom0_args="$dom0_args xmdomukunit=${DOMU_KUNIT_GLOB:-none-requested}"
-xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=$DOM0_MEM"
+xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=$DOM0_MEM ${XEN_ARGS:-}"
 
 step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}"
 step boot "serial log: $log"
 : >"$log"
-qemu-system-x86_64 -accel tcg -cpu max,-smap -m "$MEM" -smp 2 -machine "$machine" \
+qemu-system-x86_64 -accel tcg -cpu "${QEMU_CPU:-max,-smap}" -m "$MEM" -smp "${QEMU_SMP:-2}" -machine "$machine" \
 	-nographic -no-reboot -monitor none -display none -nodefaults \
 	-serial "file:$log" -kernel "$XEN_ELF" -append "$xen_args" \
 	-initrd "$bzimage $dom0_args,$initrd" >"$LOGS/qemu-$NAME.err" 2>&1 &
