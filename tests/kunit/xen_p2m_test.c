@@ -27,7 +27,7 @@
 struct p2m_test_ctx {
 	struct p2m_tree t;
 	unsigned long ***top;
-	spinlock_t lock;
+	spinlock_t lock;		/* guards the page bookkeeping */
 	long budget;			/* pages left; negative: no limit */
 	long live_pages;		/* pages handed out and not freed */
 	void *pages[TEST_MAX_PAGES];	/* for freeing in exit */
@@ -83,8 +83,8 @@ static unsigned long test_page_mfn(struct p2m_tree *t, void *page)
 }
 
 static const struct p2m_tree_ops test_ops = {
-	.alloc_page = test_alloc,
-	.free_page = test_free,
+	.get_page = test_alloc,
+	.put_page = test_free,
 	.page_mfn = test_page_mfn,
 };
 
@@ -138,7 +138,7 @@ static int check(struct kunit *test)
 	int ret = p2m_tree_check(&ctx->t, ctx->msg, sizeof(ctx->msg));
 
 	if (ret)
-		kunit_info(test, "check: %s\n", ctx->msg);
+		kunit_info(test, "tree inconsistent: %s\n", ctx->msg);
 	return ret;
 }
 
@@ -734,6 +734,6 @@ static struct kunit_suite xen_p2m_suite = {
 	.exit = xen_p2m_test_exit,
 	.test_cases = xen_p2m_cases,
 };
-kunit_test_suite(xen_p2m_suite);
 
+kunit_test_suite(xen_p2m_suite);
 MODULE_LICENSE("GPL");

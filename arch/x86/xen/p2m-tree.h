@@ -17,14 +17,14 @@
 struct p2m_tree;
 
 /*
- * Page supply of a tree. alloc_page() returns one page-aligned page whose
- * contents the tree will overwrite, or NULL; free_page() takes back a page
+ * Page supply of a tree. get_page() returns one page-aligned page whose
+ * contents the tree will overwrite, or NULL; put_page() takes back a page
  * the tree no longer links; page_mfn() gives the machine frame of a page
  * for the toolstack's MFN-linked tree.
  */
 struct p2m_tree_ops {
-	void *(*alloc_page)(struct p2m_tree *t);
-	void (*free_page)(struct p2m_tree *t, void *page);
+	void *(*get_page)(struct p2m_tree *t);
+	void (*put_page)(struct p2m_tree *t, void *page);
 	unsigned long (*page_mfn)(struct p2m_tree *t, void *page);
 };
 

@@ -96,7 +96,7 @@
 #include "xen-ops.h"
 
 #define P2M_MAX_PFN_BITS	(46 - PAGE_SHIFT)
-#define P2M_MAX_PFN		(1UL << P2M_MAX_PFN_BITS)
+#define P2M_MAX_PFN		BIT(P2M_MAX_PFN_BITS)
 #define P2M_MAX_TOP		(P2M_MAX_PFN / P2M_MID_SPAN)
 
 static inline unsigned long p2m_top_idx(unsigned long pfn)
@@ -155,7 +155,7 @@ static unsigned long p2m_mfn(struct p2m_tree *t, void *page)
 
 static void *p2m_alloc(struct p2m_tree *t)
 {
-	void *p = t->ops->alloc_page(t);
+	void *p = t->ops->get_page(t);
 
 	if (!p)
 		atomic_long_inc(&t->nr_alloc_failed);
@@ -172,7 +172,7 @@ static void p2m_drop_leaf(struct p2m_tree *t, unsigned long *leaf)
 		return;
 	}
 	atomic_long_dec(&t->nr_leaves);
-	t->ops->free_page(t, leaf);
+	t->ops->put_page(t, leaf);
 }
 
 VISIBLE_IF_KUNIT int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
@@ -185,10 +185,10 @@ VISIBLE_IF_KUNIT int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
 	memset(t, 0, sizeof(*t));
 	t->priv = priv;
 	t->ops = ops;
-	t->missing = ops->alloc_page(t);
-	t->identity = ops->alloc_page(t);
-	t->mid_missing = ops->alloc_page(t);
-	t->mid_identity = ops->alloc_page(t);
+	t->missing = ops->get_page(t);
+	t->identity = ops->get_page(t);
+	t->mid_missing = ops->get_page(t);
+	t->mid_identity = ops->get_page(t);
 	if (!t->missing || !t->identity || !t->mid_missing ||
 	    !t->mid_identity)
 		return -ENOMEM;
@@ -268,7 +268,7 @@ static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
 			atomic_long_inc(&t->nr_mids);
 			mid = new;
 		} else {
-			t->ops->free_page(t, new);
+			t->ops->put_page(t, new);
 			mid = old;
 		}
 	}
@@ -289,7 +289,7 @@ static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
 		atomic_long_inc(&t->nr_mid_mfns);
 		WRITE_ONCE(t->top_mfn[ti], p2m_mfn(t, new_mfn));
 	} else {
-		t->ops->free_page(t, new_mfn);
+		t->ops->put_page(t, new_mfn);
 	}
 	return mid;
 }
@@ -345,7 +345,7 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 			atomic_long_inc(&t->nr_leaves);
 			p2m_tools_set_leaf(t, pfn, new);
 		} else {
-			t->ops->free_page(t, new);
+			t->ops->put_page(t, new);
 		}
 	}
 
@@ -419,7 +419,7 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_set_identity(struct p2m_tree *t,
 				}
 				atomic_long_dec(&t->nr_mids);
 				WRITE_ONCE(t->top[ti], t->mid_identity);
-				t->ops->free_page(t, mid);
+				t->ops->put_page(t, mid);
 			} else {
 				WRITE_ONCE(t->top[ti], t->mid_identity);
 			}
@@ -587,7 +587,7 @@ VISIBLE_IF_KUNIT int p2m_tree_check(const struct p2m_tree *t, char *buf,
 					     missing_mfn : p2m_mfn(w, mid[j]);
 
 			if (mid_mfn[j] != want) {
-				snprintf(buf, len, "pfn %#lx: toolstack leaf mfn %#lx, kernel leaf mfn %#lx",
+				snprintf(buf, len, "pfn %#lx: toolstack has mfn %#lx, leaf is %#lx",
 					 i * P2M_MID_SPAN + j * P2M_PER_PAGE,
 					 mid_mfn[j], want);
 				return -EINVAL;
@@ -765,8 +765,8 @@ static unsigned long p2m_live_mfn(struct p2m_tree *t, void *page)
 }
 
 static const struct p2m_tree_ops p2m_live_ops = {
-	.alloc_page = p2m_live_alloc,
-	.free_page = p2m_live_free,
+	.get_page = p2m_live_alloc,
+	.put_page = p2m_live_free,
 	.page_mfn = p2m_live_mfn,
 };
 
@@ -861,7 +861,8 @@ void __init xen_build_dynamic_phys_to_machine(void)
 	unsigned long nr_top, pfn;
 	unsigned long ***top;
 
-	BUG_ON(offset_in_page(list));
+	if (offset_in_page(list))
+		panic("xen:p2m: mfn_list %p is not page aligned\n", list);
 
 	nr_top = DIV_ROUND_UP(xen_p2m_wanted_limit(nr), P2M_MID_SPAN);
 	nr_top = roundup(max(nr_top, 1UL), P2M_TOP_PER_PAGE);
@@ -966,7 +967,8 @@ void xen_setup_mfn_list_list(void)
 {
 	struct arch_shared_info *arch;
 
-	BUG_ON(HYPERVISOR_shared_info == &xen_dummy_shared_info);
+	if (WARN_ON(HYPERVISOR_shared_info == &xen_dummy_shared_info))
+		return;
 	arch = &HYPERVISOR_shared_info->arch;
 
 	if (xen_start_info->flags & SIF_VIRT_P2M_4TOOLS)
@@ -1125,13 +1127,15 @@ static int p2m_dump_show(struct seq_file *m, void *v)
 {
 	unsigned long runs = p2m_tree_for_each_run(&p2m_live, p2m_dump_run, m);
 
-	seq_printf(m, "runs %lu limit %#lx top_pages %lu mids %ld leaves %ld borrowed %ld mid_mfns %ld sentinels 4 alloc_failed %ld brk_pages %lu\n",
-		   runs, p2m_live.limit, p2m_live.nr_top / P2M_TOP_PER_PAGE,
+	seq_printf(m, "runs %lu limit %#lx\n", runs, p2m_live.limit);
+	seq_printf(m, "pages top %lu mid %ld leaf %ld borrowed %ld mid_mfn %ld sentinel 4\n",
+		   p2m_live.nr_top / P2M_TOP_PER_PAGE,
 		   atomic_long_read(&p2m_live.nr_mids),
 		   atomic_long_read(&p2m_live.nr_leaves),
 		   atomic_long_read(&p2m_live.nr_borrowed),
-		   atomic_long_read(&p2m_live.nr_mid_mfns),
-		   atomic_long_read(&p2m_live.nr_alloc_failed), p2m_brk_peak);
+		   atomic_long_read(&p2m_live.nr_mid_mfns));
+	seq_printf(m, "brk_pages %lu alloc_failed %ld\n", p2m_brk_peak,
+		   atomic_long_read(&p2m_live.nr_alloc_failed));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(p2m_dump);
