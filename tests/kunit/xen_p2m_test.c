@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <asm/sections.h>
 #include <asm/xen/page.h>
 
@@ -308,6 +309,51 @@ static void seed002_dump_has_one_run_per_kind(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log.end[3], t->limit);
 	KUNIT_EXPECT_EQ(test, log.kind[3], P2M_KIND_MISSING);
 	KUNIT_EXPECT_STREQ(test, p2m_kind_name(log.kind[1]), "identity");
+}
+
+/* ---- grafting Xen's boot list ---- */
+
+static void boot_list_tail_past_nr_pages_reads_missing(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long nr = 615 * MIB_PFNS;	/* 307.5 leaves */
+	unsigned long span = ALIGN(nr, P2M_PER_PAGE), pfn;
+	unsigned long *list = vmalloc(span * sizeof(*list));
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	for (pfn = 0; pfn < span; pfn++)
+		list[pfn] = pfn < nr ? RAM_MFN(pfn) : 0xabcdUL;
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_graft(t, list, nr), 0);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, span - 1), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed), 308);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, t->last_pfn, span);
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_adopt(t), 0);
+	memset(list, 0x5a, span * sizeof(*list));
+	vfree(list);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed), 0);
+	KUNIT_EXPECT_EQ(test, leaves(test), 308);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0), RAM_MFN(0));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr), INVALID_P2M_ENTRY);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void boot_list_must_be_page_aligned(struct kunit *test)
+{
+	unsigned long *list = (unsigned long *)__get_free_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	KUNIT_EXPECT_EQ(test, p2m_tree_graft(tree(test), list + 1, 10),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, mids(test), 0);
+	free_page((unsigned long)list);
 }
 
 /* ---- holes larger than 1 GiB ---- */
@@ -706,6 +752,8 @@ static struct kunit_case xen_p2m_cases[] = {
 	KUNIT_CASE(foreign_entry_reads_foreign_frame),
 	KUNIT_CASE(seed002_hole_splits_only_boundary_leaves),
 	KUNIT_CASE(seed002_dump_has_one_run_per_kind),
+	KUNIT_CASE(boot_list_tail_past_nr_pages_reads_missing),
+	KUNIT_CASE(boot_list_must_be_page_aligned),
 	KUNIT_CASE(aligned_hole_of_3gib_costs_no_page),
 	KUNIT_CASE(unaligned_hole_of_3gib_costs_two_mids_one_leaf),
 	KUNIT_CASE(whole_gib_identity_over_ram_frees_its_pages),

@@ -87,6 +87,9 @@ bool p2m_tree_set_alloc(struct p2m_tree *t, unsigned long pfn,
 			unsigned long mfn);
 unsigned long p2m_tree_set_identity(struct p2m_tree *t, unsigned long start,
 				    unsigned long end);
+int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
+		   unsigned long nr);
+int p2m_tree_adopt(struct p2m_tree *t);
 int p2m_tree_build_mfn_tree(struct p2m_tree *t);
 int p2m_tree_check(const struct p2m_tree *t, char *buf, size_t len);
 enum p2m_kind p2m_entry_kind(unsigned long entry);

@@ -696,6 +696,67 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_for_each_run(const struct p2m_tree *t,
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_for_each_run);
 
 /*
+ * Hang a flat array of @nr MFNs (Xen's boot list, page aligned) under the
+ * tree as borrowed leaves; only mids are allocated. The tail of the last
+ * leaf past @nr is set to ~0: whatever Xen left there is not ours.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
+				    unsigned long nr)
+{
+	unsigned long nr_leaves = DIV_ROUND_UP(nr, P2M_PER_PAGE);
+	unsigned long pfn;
+
+	if (offset_in_page(list) || nr > t->limit)
+		return -EINVAL;
+	for (pfn = nr; pfn < nr_leaves * P2M_PER_PAGE; pfn++)
+		list[pfn] = INVALID_P2M_ENTRY;
+
+	t->borrowed_start = list;
+	t->borrowed_end = list + nr_leaves * P2M_PER_PAGE;
+	for (pfn = 0; pfn < nr; pfn += P2M_PER_PAGE) {
+		unsigned long **mid = p2m_ensure_mid(t, pfn);
+
+		if (!mid)
+			return -ENOMEM;
+		WRITE_ONCE(mid[p2m_mid_idx(pfn)], list + pfn);
+		atomic_long_inc(&t->nr_borrowed);
+	}
+	t->last_pfn = max(t->last_pfn, nr_leaves * P2M_PER_PAGE);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_graft);
+
+/* Replace every borrowed leaf by a copy in a page of the tree's own. */
+VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
+{
+	unsigned long i, j;
+
+	for (i = 0; i < t->nr_top; i++) {
+		unsigned long **mid = t->top[i];
+
+		if (p2m_mid_is_sentinel(t, mid))
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			unsigned long *leaf = mid[j], *copy;
+
+			if (!p2m_leaf_is_borrowed(t, leaf))
+				continue;
+			copy = p2m_alloc(t);
+			if (!copy)
+				return -ENOMEM;
+			copy_page(copy, leaf);
+			WRITE_ONCE(mid[j], copy);
+			atomic_long_dec(&t->nr_borrowed);
+			atomic_long_inc(&t->nr_leaves);
+		}
+	}
+	t->borrowed_start = NULL;
+	t->borrowed_end = NULL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_adopt);
+
+/*
  * Worst case of pages a boot-time tree takes from brk: the top, the four
  * sentinels, the mids of the initial RAM and, for every E820 entry, a leaf
  * and a mid at each of its two ends.
@@ -857,12 +918,8 @@ void __init xen_build_dynamic_phys_to_machine(void)
 {
 	unsigned long *list = (unsigned long *)xen_start_info->mfn_list;
 	unsigned long nr = xen_start_info->nr_pages;
-	unsigned long nr_leaves = DIV_ROUND_UP(nr, P2M_PER_PAGE);
-	unsigned long nr_top, pfn;
+	unsigned long nr_top;
 	unsigned long ***top;
-
-	if (offset_in_page(list))
-		panic("xen:p2m: mfn_list %p is not page aligned\n", list);
 
 	nr_top = DIV_ROUND_UP(xen_p2m_wanted_limit(nr), P2M_MID_SPAN);
 	nr_top = roundup(max(nr_top, 1UL), P2M_TOP_PER_PAGE);
@@ -871,21 +928,9 @@ void __init xen_build_dynamic_phys_to_machine(void)
 	if (p2m_tree_init(&p2m_live, top, nr_top, &p2m_live_ops))
 		panic("xen:p2m: no brk for the P2M sentinels\n");
 
-	for (pfn = nr; pfn < nr_leaves * P2M_PER_PAGE; pfn++)
-		list[pfn] = INVALID_P2M_ENTRY;
-
-	for (pfn = 0; pfn < nr; pfn += P2M_PER_PAGE) {
-		unsigned long **mid = p2m_ensure_mid(&p2m_live, pfn);
-
-		if (!mid)
-			panic("xen:p2m: brk exhausted mapping initial pfn %#lx\n",
-			      pfn);
-		mid[p2m_mid_idx(pfn)] = list + pfn;
-	}
-	p2m_live.borrowed_start = list;
-	p2m_live.borrowed_end = list + nr_leaves * P2M_PER_PAGE;
-	atomic_long_set(&p2m_live.nr_borrowed, nr_leaves);
-	p2m_live.last_pfn = nr_leaves * P2M_PER_PAGE;
+	if (p2m_tree_graft(&p2m_live, list, nr))
+		panic("xen:p2m: cannot graft mfn_list %p of %lu pfns\n",
+		      list, nr);
 
 	xen_p2m_top = top;
 	WRITE_ONCE(xen_p2m_limit, p2m_live.limit);
@@ -900,29 +945,9 @@ void __init xen_p2m_adopt_boot_list(void)
 	unsigned long need = p2m_brk_pages_needed(p2m_live.nr_top,
 						  xen_start_info->nr_pages,
 						  E820_MAX_ENTRIES);
-	unsigned long i, j;
 
-	for (i = 0; i < p2m_live.nr_top; i++) {
-		unsigned long **mid = p2m_live.top[i];
-
-		if (p2m_mid_is_sentinel(&p2m_live, mid))
-			continue;
-		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
-			unsigned long *leaf = mid[j], *copy;
-
-			if (!p2m_leaf_is_borrowed(&p2m_live, leaf))
-				continue;
-			copy = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
-			if (!copy)
-				panic("xen:p2m: no memory to copy the boot P2M\n");
-			copy_page(copy, leaf);
-			WRITE_ONCE(mid[j], copy);
-			atomic_long_dec(&p2m_live.nr_borrowed);
-			atomic_long_inc(&p2m_live.nr_leaves);
-		}
-	}
-	p2m_live.borrowed_start = NULL;
-	p2m_live.borrowed_end = NULL;
+	if (p2m_tree_adopt(&p2m_live))
+		panic("xen:p2m: no memory to copy the boot P2M\n");
 
 	pr_info("tree covers %lu GiB in %lu top page(s); brk used %lu of %lu pages (worst case for this boot %lu)\n",
 		p2m_live.limit >> (30 - PAGE_SHIFT),
