@@ -574,14 +574,7 @@ VISIBLE_IF_KUNIT int p2m_tree_check(const struct p2m_tree *t, char *buf,
 				 i, t->top_mfn[i], p2m_mfn(w, mid_mfn));
 			return -EINVAL;
 		}
-		if (mid_mfn == t->mid_missing_mfn) {
-			if (!p2m_mid_is_sentinel(t, mid)) {
-				snprintf(buf, len, "pfn %#lx: real mid without a mid-MFN page",
-					 i * P2M_MID_SPAN);
-				return -EINVAL;
-			}
-			continue;
-		}
+		/* Without a mid-MFN page the mid may hold sentinels only. */
 		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
 			unsigned long want = p2m_leaf_is_sentinel(t, mid[j]) ?
 					     missing_mfn : p2m_mfn(w, mid[j]);
