@@ -40,7 +40,7 @@
  * pfns 0x40500..0x7d100. Top slot 1 (1..2 GiB) gets a real mid because
  * RAM ends inside it: leaf 2 of that mid (1028..1030 MiB) is split, its
  * first 256 entries are MFNs and the rest IDENTITY_FRAME(pfn); leaves 3..
- * 499 become p2m_identity; leaf 500 (2000..2002 MiB) is split with 256
+ * 487 become p2m_identity; leaf 488 (2000..2002 MiB) is split with 256
  * identity entries then MFNs. Cost of the hole: the two boundary leaves,
  * nothing else. A hole of several GiB on whole-GiB boundaries costs zero
  * pages: its top slots point at p2m_mid_identity.
