@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Xen PV guest memory for Linux 6.1: build, boot on Xen 4.17 in QEMU, test.
+# "make help" lists the targets and knobs.
+
+KERNEL   ?= ours
+MEM      ?= 3G
+HOLE     ?=
+DOM0_MEM ?= 1024M,max:2048M
+BALLOON  ?=
+DOMU     ?=
+REPORT   ?=
+SUITE    ?=
+export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE
+
+.PHONY: help run check deps build kunit boot-tests initramfs clean
+
+help:
+	@echo 'Targets:'
+	@echo '  make run     install what is missing, build, boot Xen + dom0, print the report'
+	@echo '  make check   every test: KUnit on bare QEMU, then the boot tests on Xen'
+	@echo '  make build   build the kernel only (KERNEL=ours|baseline)'
+	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
+	@echo '  make boot-tests  the boot tests only (tests/boot/*.test)'
+	@echo '  make patch   git format-patch series against pristine 6.1 in out/series/, checked with git am'
+	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
+	@echo 'Knobs (make run):'
+	@echo '  DOM0_MEM=1024M,max:2048M  Xen dom0_mem (also min:Z)'
+	@echo '  MEM=3G                    QEMU RAM (-m)'
+	@echo '  HOLE=                     QEMU -machine pc,max-ram-below-4g= (e.g. 2G, 2364M)'
+	@echo '  BALLOON="kb kb ..."       dom0 balloon target_kb values applied in turn'
+	@echo '  DOMU=memory=128,maxmem=256  start a PV domU of our kernel with xl in dom0'
+	@echo '  KERNEL=ours|baseline      ours, or the unmodified 6.1 with the same config'
+	@echo '  REPORT=path.json          also write the report as JSON'
+	@echo 'Logs: out/logs/  Cache (kernel trees, builds, Xen): $${XENMEM_CACHE:-~/.cache/xenp2m}'
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	@scripts/build.sh $(KERNEL)
+
+initramfs: build
+	@scripts/initramfs.sh $(KERNEL)
+
+run: initramfs
+	@NAME=run scripts/boot.sh
+
+kunit: deps
+	@scripts/kunit.sh
+
+boot-tests: deps
+	@scripts/build.sh ours
+	@scripts/initramfs.sh ours
+	@scripts/check.sh boot
+
+check: deps
+	@scripts/check.sh all
+
+clean:
+	rm -rf out
+
+.PHONY: patch
+patch: deps
+	@scripts/series.sh

@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build a kernel: "ours" (pristine + patches + our files) or "baseline"
+# (the unmodified 6.1 with the same config fragment). Incremental: the
+# config is regenerated only when a fragment changes, and ccache backs
+# the compiler. One line per stage with elapsed time; the full log is kept.
+#
+# usage: build.sh ours|baseline
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:-ours}
+case $flavour in
+ours) fragments="$ROOT/configs/xen.config $ROOT/configs/ours.config" ;;
+baseline) fragments="$ROOT/configs/xen.config" ;;
+*) echo "usage: build.sh ours|baseline" >&2; exit 2 ;;
+esac
+
+src=$(src_dir "$flavour")
+obj=$(build_dir "$flavour")
+log=$LOGS/build-$flavour.log
+mkdir -p "$obj"
+
+kmake() {
+	make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+configure() {
+	local want have
+	want=$(cat $fragments | sha1sum | cut -d' ' -f1)
+	have=$(cat "$obj/.xenmem-config" 2>/dev/null || true)
+	[ "$want" = "$have" ] && [ -f "$obj/.config" ] && return 0
+	step build "configuring $flavour: tinyconfig + $(for f in $fragments; do basename "$f"; done | tr '\n' ' ')"
+	{
+		kmake tinyconfig
+		# shellcheck disable=SC2086
+		KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
+			-m -O "$obj" "$obj/.config" $fragments
+		kmake olddefconfig
+	} >"$log" 2>&1 || fail_with_log "$log" "kernel configuration"
+	# Every option a fragment asks for must have survived olddefconfig.
+	local missing
+	missing=$(grep -h '^CONFIG_' $fragments | while read -r l; do
+		grep -qx "$l" "$obj/.config" || echo "$l"
+	done)
+	[ -z "$missing" ] || fail_with_log "$log" "options not in the final config: $missing"
+	echo "$want" >"$obj/.xenmem-config"
+}
+
+compile() {
+	step build "compiling $flavour bzImage (log: $log)"
+	kmake -j"$(nproc)" bzImage >>"$log" 2>&1 &
+	local pid=$! n
+	while kill -0 $pid 2>/dev/null; do
+		sleep 20
+		kill -0 $pid 2>/dev/null || break
+		n=$(grep -c -E '^  (CC|AS|LD|AR)' "$log" || true)
+		step build "  ... $n objects built so far"
+	done
+	wait $pid || fail_with_log "$log" "kernel build ($flavour)"
+}
+
+take_build_lock build
+[ "$flavour" = ours ] && "$ROOT/scripts/tree.sh"
+: >"$log"
+configure
+compile
+step build "$flavour ready: $obj/arch/x86/boot/bzImage ($(du -k "$obj/arch/x86/boot/bzImage" | cut -f1) KiB)"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the dom0 initramfs for a kernel flavour: busybox, rootfs/init, the
+# Xen toolstack (xl, xenstored, xenconsoled, xen-init-dom0 and their
+# libraries) and, under /boot, the same kernel with a small domU initramfs
+# so that dom0 can start a PV domU of our kernel.
+#
+# usage: initramfs.sh ours|baseline   -> $OUT/initramfs-<flavour>.cpio.gz
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:-ours}
+bzimage=$(build_dir "$flavour")/arch/x86/boot/bzImage
+out=$OUT/initramfs-$flavour.cpio.gz
+[ -f "$bzimage" ] || { echo "no kernel at $bzimage: build it first" >&2; exit 1; }
+
+work=$(mktemp -d "$OUT/initramfs.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# base_root DIR: busybox with all its applets and our /init
+base_root() {
+	local d=$1 a
+	mkdir -p "$d"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,root,boot,var,run}
+	cp /bin/busybox "$d/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
+	done
+	cp "$ROOT/rootfs/init" "$d/init"
+	chmod 755 "$d/init"
+}
+
+# pack DIR FILE: newc cpio, gzip
+pack() {
+	(cd "$1" && find . | cpio -o -H newc --quiet) | gzip -4 >"$2"
+}
+
+# copy_with_libs FILE DEST_DIR: a binary and every library ldd names,
+# found in the unpacked Xen packages or on the host.
+copy_with_libs() {
+	local bin=$1 dest=$2 lib
+	mkdir -p "$work/dom0/$dest"
+	cp "$bin" "$work/dom0/$dest/"
+	LD_LIBRARY_PATH=$XEN_ROOT/usr/lib/x86_64-linux-gnu ldd "$bin" |
+		awk '/=>/ { print $3 } /^\s*\// { print $1 }' |
+		while read -r lib; do
+			[ -n "$lib" ] || continue
+			mkdir -p "$work/dom0/lib/x86_64-linux-gnu"
+			cp -L "$lib" "$work/dom0/lib/x86_64-linux-gnu/"
+		done
+}
+
+step initramfs "building $out"
+base_root "$work/domu"
+pack "$work/domu" "$work/domu.cpio.gz"
+
+base_root "$work/dom0"
+for b in xl xenconsole xenstored xen-init-dom0 xenconsoled libxl-save-helper; do
+	copy_with_libs "$XEN_ROOT/usr/lib/xen-4.17/bin/$b" usr/lib/xen-4.17/bin
+done
+# xl aborts in pthread_cancel without libgcc_s; the loader lives in /lib64.
+cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$work/dom0/lib/x86_64-linux-gnu/"
+mkdir -p "$work/dom0/lib64" "$work/dom0/var/lock"
+cp -L /lib64/ld-linux-x86-64.so.2 "$work/dom0/lib64/"
+mkdir -p "$work/dom0/etc/xen"
+cp -r "$XEN_ROOT/etc/xen/scripts" "$work/dom0/etc/xen/"
+cp "$bzimage" "$work/dom0/boot/bzImage"
+cp "$work/domu.cpio.gz" "$work/dom0/boot/domu.cpio.gz"
+pack "$work/dom0" "$out.tmp"
+mv "$out.tmp" "$out"
+step initramfs "done: $(du -k "$out" | cut -f1) KiB"

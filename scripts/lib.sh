@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the build, boot and test scripts.
+# Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The cache lives outside the clone so that every clone (and CI) reuses
+# the unpacked kernel, ccache, Xen and the incremental build directories.
+CACHE=${XENMEM_CACHE:-$HOME/.cache/xenp2m}
+OUT=${XENMEM_OUT:-$ROOT/out}
+LOGS=$OUT/logs
+PRISTINE=$CACHE/linux-source-6.1
+# Each clone gets its own "ours" source tree and build directories, so
+# two clones (or CI beside a developer) never build or boot each other's
+# kernel; ccache keeps a new clone's first build short.
+CLONE_KEY=$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)
+CLONE_DIR=$CACHE/clones/$CLONE_KEY
+SRC_OURS=$CLONE_DIR/src-ours
+XEN_ROOT=$CACHE/xen/root
+XEN_ELF=$CACHE/xen/xen-4.17.elf
+BUILD_LOCK=$CACHE/build.lock
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths relative to the cache let clones share ccache hits: from every
+# build directory the source tree is the same relative path.
+export CCACHE_BASEDIR=$CACHE
+
+mkdir -p "$CACHE" "$CLONE_DIR" "$OUT" "$LOGS"
+echo "$ROOT" >"$CLONE_DIR/clone-path"
+
+T0=${T0:-$(date +%s)}
+export T0
+
+# step TAG MESSAGE: one progress line with the elapsed time of the job
+step() {
+	local tag=$1
+	shift
+	printf '[%s %4ss] %s\n' "$tag" $(($(date +%s) - T0)) "$*"
+}
+
+# fail_with_log LOG MESSAGE: say what failed, where the log is and the
+# lines of it that explain the failure, then exit non-zero.
+fail_with_log() {
+	local log=$1
+	shift
+	echo "FAILED: $*" >&2
+	echo "full log: $log" >&2
+	if [ -f "$log" ]; then
+		echo "---- last lines that matter ----" >&2
+		{ grep -n -E 'error|Error|ERROR|\*\*\*|FAILED|No such|not found|panic|BUG' "$log" | tail -n 20
+		  echo '----'; tail -n 15 "$log"; } >&2
+	fi
+	exit 1
+}
+
+# The kernel build directory of a flavour: ours, baseline or kunit.
+# The baseline builds the shared pristine tree, so its directory is shared.
+build_dir() {
+	case $1 in
+	baseline) echo "$CACHE/build-baseline" ;;
+	*) echo "$CLONE_DIR/build-$1" ;;
+	esac
+}
+
+# take_clone_lock TAG: one job at a time on this clone's source tree
+take_clone_lock() {
+	exec 8>"$CLONE_DIR/lock"
+	if ! flock -n 8; then
+		step "$1" "waiting for another job on this clone's kernel tree"
+		flock 8
+	fi
+}
+
+# take_build_lock TAG: this clone's tree, then one kernel build at a
+# time on this machine (2 cores)
+take_build_lock() {
+	take_clone_lock "$1"
+	exec 9>"$BUILD_LOCK"
+	if ! flock -n 9; then
+		step "$1" "waiting for another kernel build to finish (lock $BUILD_LOCK)"
+		flock 9
+	fi
+}
+
+# The source tree a flavour builds from.
+src_dir() {
+	case $1 in
+	baseline) echo "$PRISTINE" ;;
+	*) echo "$SRC_OURS" ;;
+	esac
+}

@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read the serial log of one Xen + dom0 boot and report what happened.
+
+The log holds Xen's lines ("(XEN) ..."), dom0's kernel console and the
+"XM: ..." lines that rootfs/init prints. Prints a report for a person and,
+with --json, writes the same facts as JSON. Exit status 0 is PASS.
+"""
+import argparse
+import json
+import re
+import sys
+
+ERROR_PATTERNS = [
+    (re.compile(r'\bBUG[: ]'), 'BUG'),
+    (re.compile(r'WARNING:'), 'WARN'),
+    (re.compile(r'\bOops\b'), 'Oops'),
+    (re.compile(r'Kernel panic'), 'panic'),
+    (re.compile(r'Dom0 crashed|domain_crash'), 'Dom0 crashed'),
+    (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
+]
+TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
+RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
+
+
+def strip(line):
+    line = line.rstrip('\r\n').replace('\r', '')
+    xen = line.find('(XEN)')
+    if xen > 0:  # firmware text without a newline before Xen's banner
+        line = line[xen:]
+    return TIME_PREFIX.sub('', line)
+
+
+def parse_kunit(lines):
+    """Per-suite counts from KUnit's KTAP output.
+
+    A suite opens with "    # Subtest: NAME"; its cases are "    ok N name"
+    at the same indent (parameterised cases nest deeper and roll up into
+    one line there); the suite's own result is "ok N NAME" at indent 0.
+    """
+    suites, cur = [], None
+    for raw in lines:
+        line = strip(raw)
+        m = re.match(r'^    # Subtest: (\S+)', line)
+        if m:
+            cur = {'suite': m.group(1), 'pass': 0, 'fail': 0, 'skip': 0,
+                   'failed_cases': []}
+            suites.append(cur)
+            continue
+        m = re.match(r'^(    )?(not ok|ok) \d+ (?:- )?(\S+)(.*)', line)
+        if not (cur and m):
+            continue
+        skip = '# SKIP' in m.group(4)
+        if m.group(1):
+            if skip:
+                cur['skip'] += 1
+            elif m.group(2) == 'ok':
+                cur['pass'] += 1
+            else:
+                cur['fail'] += 1
+                cur['failed_cases'].append(m.group(3))
+        elif m.group(3) == cur['suite']:
+            cur['result'] = 'skip' if skip else ('pass' if m.group(2) == 'ok' else 'fail')
+            cur = None
+    return suites
+
+
+def find_errors(lines, who):
+    errors = []
+    for raw in lines:
+        line = strip(raw)
+        for pat, kind in ERROR_PATTERNS:
+            if pat.search(line):
+                errors.append({'kind': kind, 'where': who, 'line': line.strip()})
+                break
+    return errors
+
+
+def kv(text):
+    return dict(re.findall(r'(\w+)=(\S+)', text))
+
+
+def parse(log_lines, outcome):
+    r = {'xen_version': None, 'dom0_version': None, 'dom0_reached_init': False,
+         'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
+         'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
+         'balloon_steps': [], 'balloon_final': None, 'domu': None,
+         'kunit': [], 'errors': [], 'outcome': outcome, 'messages': []}
+    dom0_lines, domu_lines = [], []
+    for raw in log_lines:
+        line = strip(raw)
+        if line.startswith('(XEN)'):
+            m = re.search(r'Xen version (\S+)', line)
+            if m and not r['xen_version']:
+                r['xen_version'] = m.group(1)
+            m = re.match(r'\(XEN\)\s+\[([0-9a-f]{16}), ([0-9a-f]{16})\] \((.*)\)', line)
+            if m:
+                r['xen_e820'].append({'start': hex(int(m.group(1), 16)),
+                                      'end': hex(int(m.group(2), 16) + 1),
+                                      'type': m.group(3)})
+            if re.search(r'Dom0 crashed|domain_crash|Panic on CPU', line):
+                dom0_lines.append(line)
+            continue
+        if line.startswith('XM: domu| '):
+            domu_lines.append(line[len('XM: domu| '):])
+            continue
+        dom0_lines.append(line)
+        m = re.search(r'Linux version (\S+)', line)
+        if m and not r['dom0_version']:
+            r['dom0_version'] = m.group(1)
+        m = re.match(r'.*Xen: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\] (.*)', line)
+        if m:
+            r['e820'].append({'start': m.group(1), 'end': hex(int(m.group(2), 16) + 1),
+                              'type': m.group(3).strip()})
+        if re.search(r'(Released|Remapped|Set) \d+ page', line) or 'xen_p2m' in line \
+                or 'xen_memory' in line or 'xen:balloon' in line or 'p2m:' in line:
+            r['messages'].append(line.strip())
+        if not line.startswith('XM: '):
+            continue
+        body = line[4:]
+        word, _, rest = body.partition(' ')
+        if word == 'begin':
+            r['dom0_reached_init'] = True
+        elif word == 'end':
+            r['dom0_finished'] = True
+        elif word == 'p2m':
+            m = RANGE.search(rest)
+            if m:
+                kind = {'pfn': 'ram'}.get(m.group(3), m.group(3))
+                rng = {'start': m.group(1), 'end': m.group(2), 'kind': kind}
+                r['p2m_ranges'].append(rng)
+                if kind == 'identity':
+                    r['identity_ranges'].append({'start': rng['start'], 'end': rng['end']})
+            else:
+                r['p2m_info'].append(rest.strip())
+        elif word == 'p2m-check':
+            r['p2m_check'] = rest.strip()
+        elif word == 'balloon':
+            r['balloon'] = kv(rest) if rest.strip() != 'none' else None
+        elif word == 'balloon-final':
+            r['balloon_final'] = kv(rest)
+        elif word == 'balloon-step':
+            r['balloon_steps'].append(kv(rest))
+        elif word.startswith('domu'):
+            d = r['domu'] = r['domu'] or {'spec': None, 'xl_list': None, 'mem_set': [],
+                                          'rc': None, 'error': None}
+            if word == 'domu-begin':
+                d['spec'] = rest.strip()
+            elif word == 'domu-xl-list':
+                d['xl_list'] = rest.strip()
+            elif word == 'domu-mem-set':
+                d['mem_set'].append(rest.strip())
+            elif word == 'domu-end':
+                d.update({k: v for k, v in kv(rest).items()})
+            elif word == 'domu-error':
+                d['error'] = rest.strip()
+    r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
+    r['kunit'] = [dict(s, where='dom0') for s in parse_kunit(dom0_lines)]
+    if r['domu'] is not None:
+        sub = parse(domu_lines, 'n/a')
+        d = r['domu']
+        d.update({'reached_init': sub['dom0_reached_init'], 'finished': sub['dom0_finished'],
+                  'version': sub['dom0_version'], 'e820': sub['e820'],
+                  'identity_ranges': sub['identity_ranges'], 'p2m_info': sub['p2m_info'],
+                  'p2m_check': sub['p2m_check'], 'balloon': sub['balloon']})
+        r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
+    if outcome == 'timeout':
+        r['errors'].append({'kind': 'timeout', 'where': 'qemu',
+                            'line': 'no power-off before the time limit'})
+    if outcome == 'crash' and not r['errors']:
+        r['errors'].append({'kind': 'crash', 'where': 'xen', 'line': 'crash seen on serial'})
+    return r
+
+
+def verdict(r):
+    why = []
+    if not r['dom0_reached_init']:
+        why.append('dom0 did not reach /init')
+    elif not r['dom0_finished']:
+        why.append('dom0 /init did not finish')
+    if r['errors']:
+        why.append('%d error line(s) on the console' % len(r['errors']))
+    for s in r['kunit']:
+        if s['fail'] or s.get('result') == 'fail':
+            why.append('KUnit %s (%s) failed: %s' % (s['suite'], s['where'],
+                                                     ', '.join(s['failed_cases'])))
+    if r['p2m_check'] not in (None, 'ok'):
+        why.append('P2M consistency check: %s' % r['p2m_check'])
+    d = r['domu']
+    if d is not None:
+        if d.get('error'):
+            why.append('domU: %s' % d['error'])
+        elif not d.get('reached_init'):
+            why.append('domU did not reach /init')
+        elif not d.get('finished') or d.get('rc') != '0':
+            why.append('domU did not finish cleanly (rc=%s)' % d.get('rc'))
+        if d.get('p2m_check') not in (None, 'ok'):
+            why.append('domU P2M consistency check: %s' % d['p2m_check'])
+    return why
+
+
+def fmt_range(rng):
+    s, e = int(rng['start'], 16), int(rng['end'], 16)
+    size = '%d MiB' % ((e - s) >> 20) if e - s >= 1 << 20 else '%d KiB' % ((e - s) >> 10)
+    return '[%#014x-%#014x) %-10s %s' % (s, e, rng.get('type', ''), size)
+
+
+def show(r, name, settings):
+    out = []
+    p = out.append
+    p('=' * 72)
+    p('Report: %s' % name)
+    p('  settings: %s' % ', '.join('%s=%s' % (k, v) for k, v in settings.items() if v))
+    p('  Xen %s, dom0 Linux %s, QEMU ended by %s' % (r['xen_version'], r['dom0_version'],
+                                                       r['outcome']))
+    p('  dom0 reached /init: %s' % ('yes' if r['dom0_reached_init'] else 'NO'))
+    p('Host E820 as Xen saw it:')
+    for e in r['xen_e820']:
+        p('  ' + fmt_range(e))
+    p("dom0's E820 (as the kernel set it up):")
+    for e in r['e820']:
+        p('  ' + fmt_range(e))
+    p('P2M (debugfs dump): %d runs, %d identity' % (len(r['p2m_ranges']),
+                                                   len(r['identity_ranges'])))
+    for rng in r['p2m_ranges']:
+        s, e = int(rng['start'], 16), int(rng['end'], 16)
+        p('  pfn [%#x-%#x) %-8s %8d pages' % (s, e, rng['kind'], e - s))
+    if not r['p2m_info']:
+        p('  P2M pages used: not reported by this kernel')
+    for info in r['p2m_info']:
+        p('  ' + info)
+    if r['p2m_check'] is not None:
+        p('  consistency check: %s' % r['p2m_check'])
+    for m in r['messages']:
+        p('  kernel: ' + m)
+    b = r['balloon']
+    p('Balloon: ' + ('target_kb=%s current_kb=%s low_kb=%s high_kb=%s' %
+                     (b['target_kb'], b['current_kb'], b['low_kb'], b['high_kb'])
+                     if b else 'not present'))
+    for s in r['balloon_steps']:
+        if 'error' in s:
+            p('  step target_kb=%s: %s' % (s['target_kb'], s['error']))
+        else:
+            p('  step target_kb=%-9s -> current_kb=%-9s %s in %ss' %
+              (s['target_kb'], s['current_kb'],
+               'reached' if s['reached'] == 'yes' else 'NOT reached', s['seconds']))
+    d = r['domu']
+    if d is not None:
+        p('domU (%s): reached /init %s, finished %s, xl rc %s' %
+          (d['spec'], d.get('reached_init'), d.get('finished'), d.get('rc')))
+        if d['xl_list']:
+            p('  xl list: ' + d['xl_list'])
+        for e in d.get('e820', []):
+            p('  e820 ' + fmt_range(e))
+        if d.get('balloon'):
+            p('  balloon target_kb=%s current_kb=%s' % (d['balloon']['target_kb'],
+                                                        d['balloon']['current_kb']))
+        for m in d['mem_set']:
+            p('  xl mem-set ' + m)
+        if d.get('error'):
+            p('  error: ' + d['error'])
+    if r['kunit']:
+        p('KUnit:')
+        for s in r['kunit']:
+            p('  %-5s %-24s pass %3d  fail %3d  skip %3d' % (s['where'], s['suite'], s['pass'],
+                                                            s['fail'], s['skip']))
+    if r['errors']:
+        p('Errors:')
+        for e in r['errors'][:20]:
+            p('  [%s %s] %s' % (e['where'], e['kind'], e['line']))
+    why = verdict(r)
+    p('RESULT: %s%s' % ('PASS' if not why else 'FAIL', '' if not why else ': ' + '; '.join(why)))
+    p('=' * 72)
+    return '\n'.join(out), not why
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--log', required=True)
+    ap.add_argument('--outcome', default='poweroff')
+    ap.add_argument('--name', default='run')
+    ap.add_argument('--setting', action='append', default=[])
+    ap.add_argument('--json')
+    a = ap.parse_args()
+    with open(a.log, errors='replace') as f:
+        lines = f.read().split('\n')
+    r = parse(lines, a.outcome)
+    settings = dict(s.split('=', 1) for s in a.setting)
+    text, ok = show(r, a.name, settings)
+    print(text)
+    if a.json:
+        r.update({'name': a.name, 'settings': settings, 'pass': ok, 'why': verdict(r)})
+        with open(a.json, 'w') as f:
+            json.dump(r, f, indent=1)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

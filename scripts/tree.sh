@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Bring the "ours" kernel source tree in line with the repo:
+#   pristine linux-source-6.1  +  patches/*.patch  +  our files.
+# Only files whose content changes are rewritten, so make's timestamps
+# stay meaningful and the build stays incremental. Files that an earlier
+# sync changed but this one does not are restored to pristine (with a new
+# timestamp, so they rebuild).
+#
+# Repo -> kernel path mapping:
+#   arch/** drivers/** include/**       -> same path
+#   Kconfig Kbuild tests/kunit/**       -> xenmem/...
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+manifest=$SRC_OURS/.xenmem-manifest
+stage=$(mktemp -d "$CACHE/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+if [ ! -f "$SRC_OURS/.copied" ]; then
+	step tree "copying the pristine tree to $SRC_OURS"
+	rm -rf "$SRC_OURS"
+	cp -a "$PRISTINE" "$SRC_OURS"
+	rm -f "$SRC_OURS/.unpacked"
+	touch "$SRC_OURS/.copied"
+fi
+
+# 1. The files the patches touch, taken from pristine and patched.
+for p in "$ROOT"/patches/*.patch; do
+	[ -e "$p" ] || continue
+	for f in $(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$p"); do
+		if [ ! -e "$stage/$f" ] && [ -e "$PRISTINE/$f" ]; then
+			mkdir -p "$(dirname "$stage/$f")"
+			cp "$PRISTINE/$f" "$stage/$f"
+		fi
+	done
+	if ! patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$p" \
+		>"$LOGS/patch.log" 2>&1; then
+		fail_with_log "$LOGS/patch.log" "patch $(basename "$p") does not apply"
+	fi
+done
+
+# 2. Our own files, whole.
+(cd "$ROOT" && find arch drivers include -type f 2>/dev/null) | while read -r f; do
+	mkdir -p "$(dirname "$stage/$f")"
+	cp "$ROOT/$f" "$stage/$f"
+done
+for f in Kconfig Kbuild; do
+	mkdir -p "$stage/xenmem"
+	cp "$ROOT/$f" "$stage/xenmem/$f"
+done
+(cd "$ROOT" && find tests/kunit -type f \( -name '*.[ch]' -o -name Makefile \)) |
+	while read -r f; do
+		mkdir -p "$(dirname "$stage/xenmem/$f")"
+		cp "$ROOT/$f" "$stage/xenmem/$f"
+	done
+
+# 3. Sync into the tree, rewriting only what differs.
+(cd "$stage" && find . -type f | sed 's#^\./##' | sort) >"$stage.list"
+changed=0
+while read -r f; do
+	if ! cmp -s "$stage/$f" "$SRC_OURS/$f"; then
+		mkdir -p "$(dirname "$SRC_OURS/$f")"
+		rm -f "$SRC_OURS/$f"
+		cp "$stage/$f" "$SRC_OURS/$f"
+		changed=$((changed + 1))
+	fi
+done <"$stage.list"
+restored=0
+if [ -f "$manifest" ]; then
+	comm -23 "$manifest" "$stage.list" | while read -r f; do
+		rm -f "$SRC_OURS/$f"
+		if [ -e "$PRISTINE/$f" ]; then
+			cp "$PRISTINE/$f" "$SRC_OURS/$f"
+			touch "$SRC_OURS/$f"
+		fi
+	done
+	restored=$(comm -23 "$manifest" "$stage.list" | wc -l)
+fi
+mv "$stage.list" "$manifest"
+step tree "source tree in sync: $(wc -l <"$manifest") files ours or patched, $changed rewritten, $restored restored to pristine"
