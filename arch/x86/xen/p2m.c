@@ -67,6 +67,12 @@
  * the toolstack tree is built. Later allocations use memblock, then the
  * page allocator.
  *
+ * debugfs xen/mmu/p2m prints one line per run of pfns of one kind (ram,
+ * identity, missing, foreign) and the tree's pages by kind; sentinel mids
+ * and leaves are one step each, only real leaves are read entry by entry.
+ * xen/mmu/p2m_check prints "ok" or the first place where the toolstack
+ * tree disagrees with the kernel tree (or a sentinel was written).
+ *
  * Each tree is a struct p2m_tree with its own page supply, so the KUnit
  * suite runs the same code on private instances without Xen.
  */
