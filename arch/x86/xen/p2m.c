@@ -893,10 +893,10 @@ static unsigned long __init xen_p2m_wanted_limit(unsigned long nr_pages)
 	unsigned int i;
 	long rc;
 
-	rc = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &domid);
-	if (rc > 0)
-		want = max(want, (unsigned long)rc);
-
+	/*
+	 * Ballooning stays inside the E820's RAM; only without a map is the
+	 * reservation ceiling (unlimited for a dom0 without max:) the bound.
+	 */
 	set_xen_guest_handle(memmap.buffer, map);
 	rc = HYPERVISOR_memory_op(xen_initial_domain() ?
 				  XENMEM_machine_memory_map :
@@ -904,6 +904,11 @@ static unsigned long __init xen_p2m_wanted_limit(unsigned long nr_pages)
 	for (i = 0; !rc && i < memmap.nr_entries; i++)
 		want = max_t(unsigned long, want,
 			     PFN_UP(map[i].addr + map[i].size));
+	if (rc) {
+		rc = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &domid);
+		if (rc > 0)
+			want = max(want, (unsigned long)rc);
+	}
 
 #ifdef CONFIG_XEN_MEMORY_HOTPLUG_LIMIT
 	want = max(want, (unsigned long)CONFIG_XEN_MEMORY_HOTPLUG_LIMIT <<
