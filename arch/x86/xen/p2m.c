@@ -1,0 +1,1194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The P2M of a Xen PV guest: a three-level tree from pseudo-physical frame
+ * numbers (pfn) to machine frame numbers (mfn).
+ *
+ *                 xen_p2m_top (nr_top slots, sized at boot)
+ *                 |            |              |              |
+ *          real mid     p2m_mid_missing  p2m_mid_identity   ...
+ *         /    |    \        |   (all slots)     |   (all slots)
+ *   real leaf  |  p2m_missing|              p2m_identity
+ *   [mfn ...]  |  [~0 ...] <-+              [~0 ...], lookups that land
+ *           p2m_identity                    here answer IDENTITY_FRAME(pfn)
+ *
+ *   Toolstack view, linked by MFNs, first 512 top slots only:
+ *
+ *   shared_info.arch.pfn_to_mfn_frame_list_list
+ *        |
+ *     p2m_top_mfn [mfn of a mid-MFN page, one per top slot]
+ *        |                      (p2m_top_mfn_p holds the same pages by VA)
+ *     mid-MFN page [mfn of each leaf; absent leaves: mfn of p2m_missing]
+ *        |
+ *     leaves (the very pages of the kernel tree)
+ *
+ * Geometry on x86_64: a leaf holds 512 entries (2 MiB of pfns), a mid holds
+ * 512 leaves (1 GiB), each top slot one mid. The top is not one page: it is
+ * sized at boot from the highest pfn the guest may reach (E820 end, Xen's
+ * maximum reservation, the hotplug limit), rounded up to whole pages and
+ * taken from brk, so there is no 512 GiB ceiling in the kernel's tree. The
+ * toolstack's ABI has one top page only; it sees the first 512 GiB.
+ *
+ * No slot is ever NULL. Void slots point at four shared sentinels: a leaf
+ * of ~0 (missing), a mid of missing leaves, the identity leaf and a mid of
+ * identity leaves. The identity leaf is recognised by its address; its
+ * contents are ~0 as well because the toolstack understands only MFNs and
+ * ~0 (an MFN repeated 512 times would look to it like a race). A hole of
+ * any size therefore costs nothing but pointers, and only the leaves where
+ * RAM and hole meet are real pages.
+ *
+ * Example: RAM to 1029 MiB, a hole, RAM again from 2001 MiB. The hole is
+ * pfns 0x40500..0x7d100. Top slot 1 (1..2 GiB) gets a real mid because
+ * RAM ends inside it: leaf 2 of that mid (1028..1030 MiB) is split, its
+ * first 256 entries are MFNs and the rest IDENTITY_FRAME(pfn); leaves 3..
+ * 487 become p2m_identity; leaf 488 (2000..2002 MiB) is split with 256
+ * identity entries then MFNs. Cost of the hole: the two boundary leaves,
+ * nothing else. A hole of several GiB on whole-GiB boundaries costs zero
+ * pages: its top slots point at p2m_mid_identity.
+ *
+ * Readers take no lock. The inline __pfn_to_mfn() does a bound check, three
+ * dependent loads (top slot, mid slot, leaf entry) and compares the entry
+ * with ~0; anything unusual (missing, identity, beyond the tree) takes the
+ * out-of-line get_phys_to_machine(). Writers of one entry store it with one
+ * aligned word store. A new mid or leaf is filled completely before being
+ * installed with cmpxchg(), which orders the fill before the publication;
+ * a writer that loses the race frees its page and uses the winner's. Pages
+ * linked into the tree are freed only at boot (identity ranges replacing
+ * whole leaves), when no other CPU runs; at run time the tree only grows,
+ * so a reader never follows a pointer into a freed page.
+ *
+ * Boot: xen_build_dynamic_phys_to_machine() runs before any allocator. It
+ * takes the top, the sentinels and the mids of the initial RAM from brk and
+ * points the leaves straight into Xen's mfn_list (nothing copied; the tail
+ * of the last leaf past nr_pages is set to ~0). E820 holes are made
+ * identity from brk too (set_phys_range_identity()); brk use is bounded by
+ * a budget computed for the worst case and reported at boot. When the
+ * kernel page tables are set up, xen_p2m_adopt_boot_list() copies the
+ * borrowed leaves into memblock pages so that Xen's list can be freed, and
+ * the toolstack tree is built. Later allocations use memblock, then the
+ * page allocator.
+ *
+ * debugfs xen/mmu/p2m prints one line per run of pfns of one kind (ram,
+ * identity, missing, foreign) and the tree's pages by kind; sentinel mids
+ * and leaves are one step each, only real leaves are read entry by entry.
+ * xen/mmu/p2m_check prints "ok" or the first place where the toolstack
+ * tree disagrees with the kernel tree (or a sentinel was written).
+ *
+ * Each tree is a struct p2m_tree with its own page supply, so the KUnit
+ * suite runs the same code on private instances without Xen.
+ */
+
+#define pr_fmt(fmt) "xen:p2m: " fmt
+
+#include <linux/init.h>
+#include <linux/export.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/debugfs.h>
+#include <kunit/visibility.h>
+
+#include <asm/setup.h>
+#include <asm/e820/types.h>
+#include <asm/xen/page.h>
+#include <asm/xen/hypercall.h>
+#include <asm/xen/hypervisor.h>
+#include <xen/xen.h>
+#include <xen/interface/memory.h>
+#include <xen/grant_table.h>
+
+#include "debugfs.h"
+#include "p2m-tree.h"
+#include "xen-ops.h"
+
+#define P2M_MAX_PFN_BITS	(46 - PAGE_SHIFT)
+#define P2M_MAX_PFN		BIT(P2M_MAX_PFN_BITS)
+#define P2M_MAX_TOP		(P2M_MAX_PFN / P2M_MID_SPAN)
+
+static inline unsigned long p2m_top_idx(unsigned long pfn)
+{
+	return pfn / P2M_MID_SPAN;
+}
+
+static inline unsigned long p2m_mid_idx(unsigned long pfn)
+{
+	return (pfn / P2M_PER_PAGE) % P2M_MID_PER_PAGE;
+}
+
+static inline unsigned long p2m_leaf_idx(unsigned long pfn)
+{
+	return pfn % P2M_PER_PAGE;
+}
+
+static bool p2m_leaf_is_sentinel(const struct p2m_tree *t,
+				 const unsigned long *leaf)
+{
+	return leaf == t->missing || leaf == t->identity;
+}
+
+static bool p2m_mid_is_sentinel(const struct p2m_tree *t,
+				unsigned long **mid)
+{
+	return mid == t->mid_missing || mid == t->mid_identity;
+}
+
+static bool p2m_leaf_is_borrowed(const struct p2m_tree *t,
+				 const unsigned long *leaf)
+{
+	return leaf >= t->borrowed_start && leaf < t->borrowed_end;
+}
+
+static void p2m_fill(unsigned long *page, unsigned long val)
+{
+	unsigned int i;
+
+	for (i = 0; i < P2M_PER_PAGE; i++)
+		page[i] = val;
+}
+
+static void p2m_fill_mid(unsigned long **mid, unsigned long *leaf)
+{
+	unsigned int i;
+
+	for (i = 0; i < P2M_MID_PER_PAGE; i++)
+		mid[i] = leaf;
+}
+
+static unsigned long p2m_mfn(struct p2m_tree *t, void *page)
+{
+	return t->ops->page_mfn(t, page);
+}
+
+static void *p2m_alloc(struct p2m_tree *t)
+{
+	void *p = t->ops->get_page(t);
+
+	if (!p)
+		atomic_long_inc(&t->nr_alloc_failed);
+	return p;
+}
+
+/* Drop a leaf that is no longer linked: boot-time identity only. */
+static void p2m_drop_leaf(struct p2m_tree *t, unsigned long *leaf)
+{
+	if (p2m_leaf_is_sentinel(t, leaf))
+		return;
+	if (p2m_leaf_is_borrowed(t, leaf)) {
+		atomic_long_dec(&t->nr_borrowed);
+		return;
+	}
+	atomic_long_dec(&t->nr_leaves);
+	t->ops->put_page(t, leaf);
+}
+
+VISIBLE_IF_KUNIT int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
+				   unsigned long nr_top,
+				   const struct p2m_tree_ops *ops)
+{
+	void *priv = t->priv;
+	unsigned long i;
+
+	memset(t, 0, sizeof(*t));
+	t->priv = priv;
+	t->ops = ops;
+	t->missing = ops->get_page(t);
+	t->identity = ops->get_page(t);
+	t->mid_missing = ops->get_page(t);
+	t->mid_identity = ops->get_page(t);
+	if (!t->missing || !t->identity || !t->mid_missing ||
+	    !t->mid_identity)
+		return -ENOMEM;
+
+	p2m_fill(t->missing, INVALID_P2M_ENTRY);
+	p2m_fill(t->identity, INVALID_P2M_ENTRY);
+	p2m_fill_mid(t->mid_missing, t->missing);
+	p2m_fill_mid(t->mid_identity, t->identity);
+
+	for (i = 0; i < nr_top; i++)
+		top[i] = t->mid_missing;
+	t->top = top;
+	t->nr_top = nr_top;
+	t->limit = nr_top * P2M_MID_SPAN;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_init);
+
+VISIBLE_IF_KUNIT unsigned long p2m_tree_lookup(const struct p2m_tree *t,
+					       unsigned long pfn)
+{
+	unsigned long **mid;
+	unsigned long *leaf;
+
+	if (unlikely(pfn >= t->limit))
+		return IDENTITY_FRAME(pfn);
+
+	mid = READ_ONCE(t->top[p2m_top_idx(pfn)]);
+	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
+	if (leaf == t->identity)
+		return IDENTITY_FRAME(pfn);
+	return READ_ONCE(leaf[p2m_leaf_idx(pfn)]);
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_lookup);
+
+/*
+ * Store one entry if a real leaf holds it. On a sentinel, succeed only if
+ * the sentinel already says what is asked; never write into it.
+ */
+VISIBLE_IF_KUNIT bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn,
+				   unsigned long mfn)
+{
+	unsigned long **mid;
+	unsigned long *leaf;
+
+	if (unlikely(pfn >= t->limit))
+		return mfn == IDENTITY_FRAME(pfn);
+
+	mid = READ_ONCE(t->top[p2m_top_idx(pfn)]);
+	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
+	if (leaf == t->missing)
+		return mfn == INVALID_P2M_ENTRY;
+	if (leaf == t->identity)
+		return mfn == IDENTITY_FRAME(pfn);
+
+	WRITE_ONCE(leaf[p2m_leaf_idx(pfn)], mfn);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set);
+
+/* Make the top slot of @pfn a real mid; returns it or NULL. */
+static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
+{
+	unsigned long ti = p2m_top_idx(pfn);
+	unsigned long **mid, **new, **old;
+	unsigned long *mid_mfn, *new_mfn, *old_mfn;
+
+	mid = READ_ONCE(t->top[ti]);
+	if (p2m_mid_is_sentinel(t, mid)) {
+		new = p2m_alloc(t);
+		if (!new)
+			return NULL;
+		p2m_fill_mid(new, mid == t->mid_missing ? t->missing :
+							  t->identity);
+		old = cmpxchg(&t->top[ti], mid, new);
+		if (old == mid) {
+			atomic_long_inc(&t->nr_mids);
+			mid = new;
+		} else {
+			t->ops->put_page(t, new);
+			mid = old;
+		}
+	}
+
+	/* Give the mid its toolstack page before any leaf goes into it. */
+	if (!t->top_mfn || ti >= P2M_TOOLS_TOP_SLOTS)
+		return mid;
+	mid_mfn = READ_ONCE(t->top_mfn_p[ti]);
+	if (mid_mfn != t->mid_missing_mfn)
+		return mid;
+
+	new_mfn = p2m_alloc(t);
+	if (!new_mfn)
+		return NULL;
+	p2m_fill(new_mfn, p2m_mfn(t, t->missing));
+	old_mfn = cmpxchg(&t->top_mfn_p[ti], t->mid_missing_mfn, new_mfn);
+	if (old_mfn == t->mid_missing_mfn) {
+		atomic_long_inc(&t->nr_mid_mfns);
+		WRITE_ONCE(t->top_mfn[ti], p2m_mfn(t, new_mfn));
+	} else {
+		t->ops->put_page(t, new_mfn);
+	}
+	return mid;
+}
+
+/* Record a leaf of the kernel tree in the toolstack tree, if built. */
+static void p2m_tools_set_leaf(struct p2m_tree *t, unsigned long pfn,
+			       unsigned long *leaf)
+{
+	unsigned long ti = p2m_top_idx(pfn);
+	unsigned long *mid_mfn;
+
+	if (!t->top_mfn || ti >= P2M_TOOLS_TOP_SLOTS)
+		return;
+	mid_mfn = READ_ONCE(t->top_mfn_p[ti]);
+	if (mid_mfn == t->mid_missing_mfn)
+		return;
+	if (p2m_leaf_is_sentinel(t, leaf))
+		leaf = t->missing;
+	WRITE_ONCE(mid_mfn[p2m_mid_idx(pfn)], p2m_mfn(t, leaf));
+}
+
+/*
+ * Give @pfn a real mid and a real leaf. A missing leaf becomes a leaf of
+ * ~0, an identity leaf a leaf of per-pfn identity entries.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
+{
+	unsigned long **mid;
+	unsigned long *leaf, *new, *old;
+	unsigned long base, i;
+
+	if (pfn >= t->limit)
+		return -ERANGE;
+
+	mid = p2m_ensure_mid(t, pfn);
+	if (!mid)
+		return -ENOMEM;
+
+	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
+	if (p2m_leaf_is_sentinel(t, leaf)) {
+		new = p2m_alloc(t);
+		if (!new)
+			return -ENOMEM;
+		base = pfn - p2m_leaf_idx(pfn);
+		if (leaf == t->identity) {
+			for (i = 0; i < P2M_PER_PAGE; i++)
+				new[i] = IDENTITY_FRAME(base + i);
+		} else {
+			p2m_fill(new, INVALID_P2M_ENTRY);
+		}
+		old = cmpxchg(&mid[p2m_mid_idx(pfn)], leaf, new);
+		if (old == leaf) {
+			atomic_long_inc(&t->nr_leaves);
+			p2m_tools_set_leaf(t, pfn, new);
+		} else {
+			t->ops->put_page(t, new);
+		}
+	}
+
+	/* max_pfn for the toolstack: only grows, racing writers agree. */
+	base = ALIGN(pfn + 1, P2M_PER_PAGE);
+	for (i = READ_ONCE(t->last_pfn); i < base;) {
+		unsigned long prev = cmpxchg(&t->last_pfn, i, base);
+
+		if (prev == i)
+			break;
+		i = prev;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_populate);
+
+VISIBLE_IF_KUNIT bool p2m_tree_set_alloc(struct p2m_tree *t,
+					 unsigned long pfn, unsigned long mfn)
+{
+	if (likely(p2m_tree_set(t, pfn, mfn)))
+		return true;
+	if (p2m_tree_populate(t, pfn))
+		return false;
+	return p2m_tree_set(t, pfn, mfn);
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set_alloc);
+
+/*
+ * Make [start, end) identity. Whole mids and whole leaves become sentinels
+ * (boot only: replaced pages are dropped); only boundary leaves are split.
+ * Returns the number of pfns made identity; on a page shortage it stops
+ * there and says which part of the range is left.
+ */
+VISIBLE_IF_KUNIT unsigned long p2m_tree_set_identity(struct p2m_tree *t,
+						     unsigned long start,
+						     unsigned long end)
+{
+	unsigned long pfn = start;
+
+	if (end > t->limit) {
+		if (end != ~0UL)
+			pr_info("identity [%#lx-%#lx) clamped to the tree limit %#lx\n",
+				start, end, t->limit);
+		end = t->limit;
+	}
+	if (start >= end)
+		return 0;
+
+	while (pfn < end) {
+		unsigned long ti = p2m_top_idx(pfn), mi = p2m_mid_idx(pfn);
+		unsigned long **mid = t->top[ti];
+		unsigned long *leaf, next, j;
+
+		if (!(pfn % P2M_MID_SPAN) && end - pfn >= P2M_MID_SPAN) {
+			if (!p2m_mid_is_sentinel(t, mid)) {
+				for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+					leaf = mid[j];
+					WRITE_ONCE(mid[j], t->identity);
+					p2m_tools_set_leaf(t, pfn + j * P2M_PER_PAGE,
+							   t->identity);
+					p2m_drop_leaf(t, leaf);
+				}
+				/*
+				 * A mid already linked in the toolstack tree
+				 * stays, now a mid of identity leaves.
+				 */
+				if (t->top_mfn && ti < P2M_TOOLS_TOP_SLOTS &&
+				    t->top_mfn_p[ti] != t->mid_missing_mfn) {
+					pfn += P2M_MID_SPAN;
+					continue;
+				}
+				atomic_long_dec(&t->nr_mids);
+				WRITE_ONCE(t->top[ti], t->mid_identity);
+				t->ops->put_page(t, mid);
+			} else {
+				WRITE_ONCE(t->top[ti], t->mid_identity);
+			}
+			pfn += P2M_MID_SPAN;
+			continue;
+		}
+
+		if (mid == t->mid_identity) {
+			pfn = min(end, ALIGN(pfn + 1, P2M_MID_SPAN));
+			continue;
+		}
+
+		if (!(pfn % P2M_PER_PAGE) && end - pfn >= P2M_PER_PAGE) {
+			if (mid == t->mid_missing) {
+				mid = p2m_ensure_mid(t, pfn);
+				if (!mid)
+					goto out_of_pages;
+			}
+			leaf = mid[mi];
+			if (leaf != t->identity) {
+				WRITE_ONCE(mid[mi], t->identity);
+				p2m_tools_set_leaf(t, pfn, t->identity);
+				p2m_drop_leaf(t, leaf);
+			}
+			pfn += P2M_PER_PAGE;
+			continue;
+		}
+
+		/* A boundary leaf: split it and write entries one by one. */
+		next = min(end, ALIGN(pfn + 1, P2M_PER_PAGE));
+		if (mid[mi] == t->identity) {
+			pfn = next;
+			continue;
+		}
+		if (p2m_tree_populate(t, pfn))
+			goto out_of_pages;
+		leaf = t->top[ti][mi];
+		for (; pfn < next; pfn++)
+			WRITE_ONCE(leaf[p2m_leaf_idx(pfn)], IDENTITY_FRAME(pfn));
+	}
+	return end - start;
+
+out_of_pages:
+	pr_err("out of P2M pages: identity [%#lx-%#lx) stopped at %#lx, pfns [%#lx-%#lx) keep their old entries\n",
+	       start, end, pfn, pfn, end);
+	return pfn - start;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set_identity);
+
+/*
+ * Build the toolstack tree, or refresh every MFN in it (after a restore
+ * all MFNs change). Allocates only on the first call: afterwards run-time
+ * updates keep it complete, so a refresh inside stop_machine never
+ * allocates.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_build_mfn_tree(struct p2m_tree *t)
+{
+	unsigned long missing_mfn, i, j;
+
+	if (!t->top_mfn) {
+		unsigned long *mid_missing_mfn = p2m_alloc(t);
+		unsigned long **top_mfn_p = p2m_alloc(t);
+		unsigned long *top_mfn = p2m_alloc(t);
+
+		if (!mid_missing_mfn || !top_mfn_p || !top_mfn)
+			return -ENOMEM;
+		for (i = 0; i < P2M_TOOLS_TOP_SLOTS; i++)
+			top_mfn_p[i] = mid_missing_mfn;
+		t->mid_missing_mfn = mid_missing_mfn;
+		t->top_mfn_p = top_mfn_p;
+		t->top_mfn = top_mfn;
+	}
+
+	missing_mfn = p2m_mfn(t, t->missing);
+	p2m_fill(t->mid_missing_mfn, missing_mfn);
+
+	for (i = 0; i < P2M_TOOLS_TOP_SLOTS; i++) {
+		unsigned long **mid = i < t->nr_top ? t->top[i] :
+						      t->mid_missing;
+		unsigned long *mid_mfn = t->top_mfn_p[i];
+
+		if (mid_mfn == t->mid_missing_mfn) {
+			if (p2m_mid_is_sentinel(t, mid)) {
+				t->top_mfn[i] = p2m_mfn(t, mid_mfn);
+				continue;
+			}
+			mid_mfn = p2m_alloc(t);
+			if (!mid_mfn)
+				return -ENOMEM;
+			atomic_long_inc(&t->nr_mid_mfns);
+			t->top_mfn_p[i] = mid_mfn;
+		}
+		for (j = 0; j < P2M_MID_PER_PAGE; j++)
+			mid_mfn[j] = p2m_leaf_is_sentinel(t, mid[j]) ?
+				     missing_mfn : p2m_mfn(t, mid[j]);
+		t->top_mfn[i] = p2m_mfn(t, mid_mfn);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_build_mfn_tree);
+
+/*
+ * Check the invariants that readers and the toolstack rely on. Returns 0,
+ * or -EINVAL with the first violation described in @buf.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_check(const struct p2m_tree *t, char *buf,
+				    size_t len)
+{
+	struct p2m_tree *w = (struct p2m_tree *)t;
+	unsigned long missing_mfn, i, j;
+
+	for (i = 0; i < P2M_PER_PAGE; i++) {
+		if (t->missing[i] != INVALID_P2M_ENTRY ||
+		    t->identity[i] != INVALID_P2M_ENTRY) {
+			snprintf(buf, len, "sentinel leaf written at index %lu",
+				 i);
+			return -EINVAL;
+		}
+		if (t->mid_missing[i] != t->missing ||
+		    t->mid_identity[i] != t->identity) {
+			snprintf(buf, len, "sentinel mid written at index %lu",
+				 i);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < t->nr_top; i++) {
+		if (!t->top[i]) {
+			snprintf(buf, len, "NULL top slot %lu", i);
+			return -EINVAL;
+		}
+	}
+	if (!t->top_mfn) {
+		snprintf(buf, len, "ok");
+		return 0;
+	}
+
+	missing_mfn = p2m_mfn(w, t->missing);
+	for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+		if (t->mid_missing_mfn[j] != missing_mfn) {
+			snprintf(buf, len, "mid_missing_mfn[%lu] is %#lx, not %#lx",
+				 j, t->mid_missing_mfn[j], missing_mfn);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < P2M_TOOLS_TOP_SLOTS; i++) {
+		unsigned long **mid = i < t->nr_top ? t->top[i] :
+						      t->mid_missing;
+		unsigned long *mid_mfn = t->top_mfn_p[i];
+
+		if (t->top_mfn[i] != p2m_mfn(w, mid_mfn)) {
+			snprintf(buf, len, "p2m_top_mfn[%lu] is %#lx, its page is mfn %#lx",
+				 i, t->top_mfn[i], p2m_mfn(w, mid_mfn));
+			return -EINVAL;
+		}
+		/* Without a mid-MFN page the mid may hold sentinels only. */
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			unsigned long want = p2m_leaf_is_sentinel(t, mid[j]) ?
+					     missing_mfn : p2m_mfn(w, mid[j]);
+
+			if (mid_mfn[j] != want) {
+				snprintf(buf, len, "pfn %#lx: toolstack has mfn %#lx, leaf is %#lx",
+					 i * P2M_MID_SPAN + j * P2M_PER_PAGE,
+					 mid_mfn[j], want);
+				return -EINVAL;
+			}
+		}
+	}
+	snprintf(buf, len, "ok");
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_check);
+
+VISIBLE_IF_KUNIT enum p2m_kind p2m_entry_kind(unsigned long entry)
+{
+	if (entry == INVALID_P2M_ENTRY)
+		return P2M_KIND_MISSING;
+	if (entry & FOREIGN_FRAME_BIT)
+		return P2M_KIND_FOREIGN;
+	if (entry & IDENTITY_FRAME_BIT)
+		return P2M_KIND_IDENTITY;
+	return P2M_KIND_RAM;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_entry_kind);
+
+VISIBLE_IF_KUNIT const char *p2m_kind_name(enum p2m_kind kind)
+{
+	static const char * const names[] = {
+		[P2M_KIND_RAM] = "ram",
+		[P2M_KIND_IDENTITY] = "identity",
+		[P2M_KIND_MISSING] = "missing",
+		[P2M_KIND_FOREIGN] = "foreign",
+	};
+
+	return names[kind];
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_kind_name);
+
+struct p2m_run_state {
+	p2m_run_fn fn;
+	void *data;
+	unsigned long start;
+	enum p2m_kind kind;
+	unsigned long runs;
+};
+
+/* Note that @pfn onwards is of @kind; close the current run if it ends. */
+static void p2m_run_note(struct p2m_run_state *s, unsigned long pfn,
+			 enum p2m_kind kind)
+{
+	if (kind == s->kind)
+		return;
+	if (pfn > s->start) {
+		s->fn(s->data, s->start, pfn, s->kind);
+		s->runs++;
+	}
+	s->start = pfn;
+	s->kind = kind;
+}
+
+/*
+ * Report maximal runs of one kind over [0, limit). Sentinel mids and
+ * leaves cost one step each; only real leaves are read entry by entry.
+ */
+VISIBLE_IF_KUNIT unsigned long p2m_tree_for_each_run(const struct p2m_tree *t,
+						     p2m_run_fn fn,
+						     void *data)
+{
+	struct p2m_run_state s = { .fn = fn, .data = data,
+				   .kind = P2M_KIND_MISSING };
+	unsigned long i, j, k;
+
+	for (i = 0; i < t->nr_top; i++) {
+		unsigned long **mid = READ_ONCE(t->top[i]);
+		unsigned long base = i * P2M_MID_SPAN;
+
+		if (mid == t->mid_missing) {
+			p2m_run_note(&s, base, P2M_KIND_MISSING);
+			continue;
+		}
+		if (mid == t->mid_identity) {
+			p2m_run_note(&s, base, P2M_KIND_IDENTITY);
+			continue;
+		}
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			unsigned long *leaf = READ_ONCE(mid[j]);
+			unsigned long lbase = base + j * P2M_PER_PAGE;
+
+			if (leaf == t->missing) {
+				p2m_run_note(&s, lbase, P2M_KIND_MISSING);
+				continue;
+			}
+			if (leaf == t->identity) {
+				p2m_run_note(&s, lbase, P2M_KIND_IDENTITY);
+				continue;
+			}
+			for (k = 0; k < P2M_PER_PAGE; k++)
+				p2m_run_note(&s, lbase + k,
+					     p2m_entry_kind(READ_ONCE(leaf[k])));
+		}
+	}
+	if (t->limit > s.start) {
+		fn(data, s.start, t->limit, s.kind);
+		s.runs++;
+	}
+	return s.runs;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_for_each_run);
+
+/*
+ * Hang a flat array of @nr MFNs (Xen's boot list, page aligned) under the
+ * tree as borrowed leaves; only mids are allocated. The tail of the last
+ * leaf past @nr is set to ~0: whatever Xen left there is not ours.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
+				    unsigned long nr)
+{
+	unsigned long nr_leaves = DIV_ROUND_UP(nr, P2M_PER_PAGE);
+	unsigned long pfn;
+
+	if (offset_in_page(list) || nr > t->limit)
+		return -EINVAL;
+	for (pfn = nr; pfn < nr_leaves * P2M_PER_PAGE; pfn++)
+		list[pfn] = INVALID_P2M_ENTRY;
+
+	t->borrowed_start = list;
+	t->borrowed_end = list + nr_leaves * P2M_PER_PAGE;
+	for (pfn = 0; pfn < nr; pfn += P2M_PER_PAGE) {
+		unsigned long **mid = p2m_ensure_mid(t, pfn);
+
+		if (!mid)
+			return -ENOMEM;
+		WRITE_ONCE(mid[p2m_mid_idx(pfn)], list + pfn);
+		atomic_long_inc(&t->nr_borrowed);
+	}
+	t->last_pfn = max(t->last_pfn, nr_leaves * P2M_PER_PAGE);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_graft);
+
+/* Replace every borrowed leaf by a copy in a page of the tree's own. */
+VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
+{
+	unsigned long i, j;
+
+	for (i = 0; i < t->nr_top; i++) {
+		unsigned long **mid = t->top[i];
+
+		if (p2m_mid_is_sentinel(t, mid))
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			unsigned long *leaf = mid[j], *copy;
+
+			if (!p2m_leaf_is_borrowed(t, leaf))
+				continue;
+			copy = p2m_alloc(t);
+			if (!copy)
+				return -ENOMEM;
+			copy_page(copy, leaf);
+			WRITE_ONCE(mid[j], copy);
+			atomic_long_dec(&t->nr_borrowed);
+			atomic_long_inc(&t->nr_leaves);
+		}
+	}
+	t->borrowed_start = NULL;
+	t->borrowed_end = NULL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_adopt);
+
+/*
+ * Worst case of pages a boot-time tree takes from brk: the top, the four
+ * sentinels, the mids of the initial RAM and, for every E820 entry, a leaf
+ * and a mid at each of its two ends.
+ */
+VISIBLE_IF_KUNIT unsigned long p2m_brk_pages_needed(unsigned long nr_top,
+						    unsigned long nr_ram_pfns,
+						    unsigned long nr_e820)
+{
+	return DIV_ROUND_UP(nr_top, P2M_TOP_PER_PAGE) + 4 +
+	       DIV_ROUND_UP(nr_ram_pfns, P2M_MID_SPAN) + 4 * (nr_e820 + 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_brk_pages_needed);
+
+/* ---- The live P2M of this guest ---- */
+
+/* The brk budget covers an initial allocation of up to this much RAM. */
+#define P2M_BRK_RAM_PFNS	(512UL << (30 - PAGE_SHIFT))
+#define P2M_BRK_PAGES		(DIV_ROUND_UP(P2M_MAX_TOP, P2M_TOP_PER_PAGE) + 4 + \
+				 P2M_BRK_RAM_PFNS / P2M_MID_SPAN + \
+				 4 * (E820_MAX_ENTRIES + 1))
+
+RESERVE_BRK(p2m_tree, PAGE_SIZE * P2M_BRK_PAGES);
+
+static struct p2m_tree p2m_live;
+static unsigned long p2m_brk_used __initdata;
+static unsigned long p2m_brk_peak;
+
+unsigned long ***xen_p2m_top __ro_after_init;
+EXPORT_SYMBOL_GPL(xen_p2m_top);
+unsigned long xen_p2m_limit __ro_after_init;
+EXPORT_SYMBOL_GPL(xen_p2m_limit);
+
+static void * __init p2m_brk_page(void)
+{
+	if (p2m_brk_used >= P2M_BRK_PAGES)
+		return NULL;
+	p2m_brk_used++;
+	p2m_brk_peak = p2m_brk_used;
+	return extend_brk(PAGE_SIZE, PAGE_SIZE);
+}
+
+/*
+ * brk until memblock knows the RAM (up to the end of xen_memory_setup()),
+ * then memblock until the page allocator runs.
+ */
+static void * __ref p2m_live_alloc(struct p2m_tree *t)
+{
+	if (slab_is_available())
+		return (void *)__get_free_page(GFP_KERNEL);
+	if (!memblock_phys_mem_size())
+		return p2m_brk_page();
+	return memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+}
+
+static void __ref p2m_live_free(struct p2m_tree *t, void *page)
+{
+	if (slab_is_available())
+		free_page((unsigned long)page);
+	else if (memblock_phys_mem_size())
+		memblock_free(page, PAGE_SIZE);
+	/* A brk page cannot be given back; it stays counted as used. */
+}
+
+static unsigned long p2m_live_mfn(struct p2m_tree *t, void *page)
+{
+	return virt_to_mfn(page);
+}
+
+static const struct p2m_tree_ops p2m_live_ops = {
+	.get_page = p2m_live_alloc,
+	.put_page = p2m_live_free,
+	.page_mfn = p2m_live_mfn,
+};
+
+unsigned long get_phys_to_machine(unsigned long pfn)
+{
+	return p2m_tree_lookup(&p2m_live, pfn);
+}
+EXPORT_SYMBOL_GPL(get_phys_to_machine);
+
+static void xen_p2m_publish_max_pfn(void)
+{
+	unsigned long last = min(READ_ONCE(p2m_live.last_pfn),
+				 P2M_TOOLS_TOP_SLOTS * P2M_MID_SPAN);
+
+	if (HYPERVISOR_shared_info != &xen_dummy_shared_info &&
+	    p2m_live.top_mfn && HYPERVISOR_shared_info->arch.max_pfn < last)
+		HYPERVISOR_shared_info->arch.max_pfn = last;
+}
+
+bool __set_phys_to_machine(unsigned long pfn, unsigned long mfn)
+{
+	return p2m_tree_set(&p2m_live, pfn, mfn);
+}
+
+int xen_alloc_p2m_entry(unsigned long pfn)
+{
+	int ret = p2m_tree_populate(&p2m_live, pfn);
+
+	if (!ret)
+		xen_p2m_publish_max_pfn();
+	return ret;
+}
+EXPORT_SYMBOL(xen_alloc_p2m_entry);
+
+bool set_phys_to_machine(unsigned long pfn, unsigned long mfn)
+{
+	if (likely(__set_phys_to_machine(pfn, mfn)))
+		return true;
+	return !xen_alloc_p2m_entry(pfn) && __set_phys_to_machine(pfn, mfn);
+}
+
+bool __init set_phys_to_machine_early(unsigned long pfn, unsigned long mfn)
+{
+	if (set_phys_to_machine(pfn, mfn))
+		return true;
+	pr_err("no P2M page for pfn %#lx (brk %lu of %lu pages used)\n",
+	       pfn, p2m_brk_used, (unsigned long)P2M_BRK_PAGES);
+	return false;
+}
+
+unsigned long __init set_phys_range_identity(unsigned long pfn_s,
+					     unsigned long pfn_e)
+{
+	return p2m_tree_set_identity(&p2m_live, pfn_s, pfn_e);
+}
+
+/* The highest pfn this guest may ever give the P2M, capped to the tree. */
+static unsigned long __init xen_p2m_wanted_limit(unsigned long nr_pages)
+{
+	static struct e820_entry map[E820_MAX_ENTRIES] __initdata;
+	struct xen_memory_map memmap = { .nr_entries = ARRAY_SIZE(map) };
+	domid_t domid = DOMID_SELF;
+	unsigned long want = nr_pages;
+	unsigned int i;
+	long rc;
+
+	/*
+	 * Ballooning stays inside the E820's RAM; only without a map is the
+	 * reservation ceiling (unlimited for a dom0 without max:) the bound.
+	 */
+	set_xen_guest_handle(memmap.buffer, map);
+	rc = HYPERVISOR_memory_op(xen_initial_domain() ?
+				  XENMEM_machine_memory_map :
+				  XENMEM_memory_map, &memmap);
+	for (i = 0; !rc && i < memmap.nr_entries; i++)
+		want = max_t(unsigned long, want,
+			     PFN_UP(map[i].addr + map[i].size));
+	if (rc) {
+		rc = HYPERVISOR_memory_op(XENMEM_maximum_reservation, &domid);
+		if (rc > 0)
+			want = max(want, (unsigned long)rc);
+	}
+
+#ifdef CONFIG_XEN_MEMORY_HOTPLUG_LIMIT
+	want = max(want, (unsigned long)CONFIG_XEN_MEMORY_HOTPLUG_LIMIT <<
+			 (30 - PAGE_SHIFT));
+#endif
+	return min(want, P2M_MAX_PFN);
+}
+
+/* Graft Xen's boot list of MFNs onto a new tree; nothing copied yet. */
+void __init xen_build_dynamic_phys_to_machine(void)
+{
+	unsigned long *list = (unsigned long *)xen_start_info->mfn_list;
+	unsigned long nr = xen_start_info->nr_pages;
+	unsigned long nr_top;
+	unsigned long ***top;
+
+	nr_top = DIV_ROUND_UP(xen_p2m_wanted_limit(nr), P2M_MID_SPAN);
+	nr_top = roundup(max(nr_top, 1UL), P2M_TOP_PER_PAGE);
+	top = extend_brk(nr_top * sizeof(*top), PAGE_SIZE);
+	p2m_brk_used += nr_top / P2M_TOP_PER_PAGE;
+	if (p2m_tree_init(&p2m_live, top, nr_top, &p2m_live_ops))
+		panic("xen:p2m: no brk for the P2M sentinels\n");
+
+	if (p2m_tree_graft(&p2m_live, list, nr))
+		panic("xen:p2m: cannot graft mfn_list %p of %lu pfns\n",
+		      list, nr);
+
+	xen_p2m_top = top;
+	WRITE_ONCE(xen_p2m_limit, p2m_live.limit);
+}
+
+/*
+ * Called once the kernel page tables exist and before Xen's boot list is
+ * freed: the leaves still inside that list move to pages of their own.
+ */
+void __init xen_p2m_adopt_boot_list(void)
+{
+	unsigned long need = p2m_brk_pages_needed(p2m_live.nr_top,
+						  xen_start_info->nr_pages,
+						  E820_MAX_ENTRIES);
+
+	if (p2m_tree_adopt(&p2m_live))
+		panic("xen:p2m: no memory to copy the boot P2M\n");
+
+	pr_info("tree covers %lu GiB in %lu top page(s); brk used %lu of %lu pages (worst case for this boot %lu)\n",
+		p2m_live.limit >> (30 - PAGE_SHIFT),
+		p2m_live.nr_top / P2M_TOP_PER_PAGE, p2m_brk_used,
+		(unsigned long)P2M_BRK_PAGES, need);
+	if (need > P2M_BRK_PAGES)
+		pr_warn("brk budget below this boot's worst case\n");
+}
+
+/*
+ * xen_relocate_p2m() copied Xen's boot list elsewhere (it collided with the
+ * E820 map): point the borrowed leaves at the copy.
+ */
+void __init xen_p2m_move_boot_list(unsigned long *new_list)
+{
+	long delta = new_list - p2m_live.borrowed_start;
+	unsigned long i, j;
+
+	for (i = 0; i < p2m_live.nr_top; i++) {
+		unsigned long **mid = p2m_live.top[i];
+
+		if (p2m_mid_is_sentinel(&p2m_live, mid))
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++)
+			if (p2m_leaf_is_borrowed(&p2m_live, mid[j]))
+				mid[j] += delta;
+	}
+	p2m_live.borrowed_start += delta;
+	p2m_live.borrowed_end += delta;
+}
+
+/* Build or refresh the toolstack tree (boot and after resume). */
+void __ref xen_build_mfn_list_list(void)
+{
+	if (xen_start_info->flags & SIF_VIRT_P2M_4TOOLS)
+		return;
+	if (p2m_tree_build_mfn_tree(&p2m_live))
+		panic("xen:p2m: no memory for the toolstack's P2M tree\n");
+}
+
+void xen_setup_mfn_list_list(void)
+{
+	struct arch_shared_info *arch;
+
+	if (WARN_ON(HYPERVISOR_shared_info == &xen_dummy_shared_info))
+		return;
+	arch = &HYPERVISOR_shared_info->arch;
+
+	if (xen_start_info->flags & SIF_VIRT_P2M_4TOOLS)
+		arch->pfn_to_mfn_frame_list_list = ~0UL;
+	else
+		arch->pfn_to_mfn_frame_list_list =
+			virt_to_mfn(p2m_live.top_mfn);
+	arch->max_pfn = min(p2m_live.last_pfn,
+			    P2M_TOOLS_TOP_SLOTS * P2M_MID_SPAN);
+	/* No linear P2M: the toolstack must walk the MFN tree. */
+	arch->p2m_generation = 0;
+	arch->p2m_vaddr = 0;
+	arch->p2m_cr3 = 0;
+}
+
+VISIBLE_IF_KUNIT bool xen_p2m_live(void)
+{
+	return xen_pv_domain() && READ_ONCE(xen_p2m_limit);
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_p2m_live);
+
+VISIBLE_IF_KUNIT int xen_p2m_check(char *buf, size_t len)
+{
+	unsigned long mfn;
+
+	if (!xen_p2m_live()) {
+		snprintf(buf, len, "no live P2M");
+		return -ENODEV;
+	}
+	if (p2m_tree_check(&p2m_live, buf, len))
+		return -EINVAL;
+	if (!p2m_live.top_mfn || HYPERVISOR_shared_info == &xen_dummy_shared_info)
+		return 0;
+	mfn = virt_to_mfn(p2m_live.top_mfn);
+	if (HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list != mfn) {
+		snprintf(buf, len, "shared_info frame_list_list %#lx, p2m_top_mfn is mfn %#lx",
+			 HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list,
+			 mfn);
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_p2m_check);
+
+/* ---- Grant mappings of other domains' pages (dom0 backends) ---- */
+
+static void xen_undo_grant_map(struct gnttab_map_grant_ref *map,
+			       struct gnttab_map_grant_ref *kmap)
+{
+	struct gnttab_unmap_grant_ref unmap[2] = {};
+	int n = 0, rc;
+
+	unmap[n].host_addr = map->host_addr;
+	unmap[n].handle = map->handle;
+	unmap[n].dev_bus_addr = map->flags & GNTMAP_device_map ?
+				map->dev_bus_addr : 0;
+	unmap[n++].status = 1;
+	map->status = GNTST_general_error;
+	map->handle = INVALID_GRANT_HANDLE;
+	if (kmap) {
+		unmap[n].host_addr = kmap->host_addr;
+		unmap[n].handle = kmap->handle;
+		unmap[n].dev_bus_addr = kmap->flags & GNTMAP_device_map ?
+					kmap->dev_bus_addr : 0;
+		unmap[n++].status = 1;
+		kmap->status = GNTST_general_error;
+		kmap->handle = INVALID_GRANT_HANDLE;
+	}
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, unmap, n);
+	if (rc || unmap[0].status != GNTST_okay ||
+	    (kmap && unmap[1].status != GNTST_okay))
+		pr_err_once("undoing a grant map failed: rc %d status %d/%d\n",
+			    rc, unmap[0].status, unmap[1].status);
+}
+
+int set_foreign_p2m_mapping(struct gnttab_map_grant_ref *map_ops,
+			    struct gnttab_map_grant_ref *kmap_ops,
+			    struct page **pages, unsigned int count)
+{
+	unsigned int i;
+	int ret;
+
+	if (xen_feature(XENFEAT_auto_translated_physmap))
+		return 0;
+
+	if (kmap_ops) {
+		ret = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref,
+						kmap_ops, count);
+		if (ret)
+			return ret;
+	}
+
+	for (i = 0; i < count; i++) {
+		struct gnttab_map_grant_ref *map = &map_ops[i];
+		struct gnttab_map_grant_ref *kmap = kmap_ops ? &kmap_ops[i] :
+							       NULL;
+		unsigned long pfn = page_to_pfn(pages[i]);
+		unsigned long mfn;
+
+		if (map->status != GNTST_okay ||
+		    (kmap && kmap->status != GNTST_okay))
+			continue;
+
+		if (map->flags & GNTMAP_contains_pte) {
+			pte_t *pte = mfn_to_virt(PFN_DOWN(map->host_addr)) +
+				     offset_in_page(map->host_addr);
+
+			mfn = pte_mfn(*pte);
+		} else {
+			mfn = PFN_DOWN(map->dev_bus_addr);
+		}
+
+		WARN(pfn_to_mfn(pfn) != INVALID_P2M_ENTRY,
+		     "grant mapped over pfn %#lx that is not ballooned out\n",
+		     pfn);
+		if (!set_phys_to_machine(pfn, FOREIGN_FRAME(mfn)))
+			xen_undo_grant_map(map, kmap);
+	}
+	return 0;
+}
+
+int clear_foreign_p2m_mapping(struct gnttab_unmap_grant_ref *unmap_ops,
+			      struct gnttab_unmap_grant_ref *kunmap_ops,
+			      struct page **pages, unsigned int count)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (xen_feature(XENFEAT_auto_translated_physmap))
+		return 0;
+
+	for (i = 0; i < count; i++) {
+		unsigned long pfn = page_to_pfn(pages[i]);
+		unsigned long mfn = __pfn_to_mfn(pfn);
+
+		if (p2m_entry_kind(mfn) == P2M_KIND_FOREIGN)
+			set_phys_to_machine(pfn, INVALID_P2M_ENTRY);
+		else
+			ret = -EINVAL;
+	}
+	if (kunmap_ops &&
+	    HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, kunmap_ops,
+				      count))
+		ret = -EIO;
+	return ret;
+}
+
+#ifdef CONFIG_XEN_DEBUG_FS
+static void p2m_dump_run(void *data, unsigned long start, unsigned long end,
+			 enum p2m_kind kind)
+{
+	seq_printf(data, "[%#lx->%#lx) %s\n", start, end, p2m_kind_name(kind));
+}
+
+static int p2m_dump_show(struct seq_file *m, void *v)
+{
+	unsigned long runs = p2m_tree_for_each_run(&p2m_live, p2m_dump_run, m);
+
+	seq_printf(m, "runs %lu limit %#lx\n", runs, p2m_live.limit);
+	seq_printf(m, "pages top %lu mid %ld leaf %ld borrowed %ld mid_mfn %ld sentinel 4\n",
+		   p2m_live.nr_top / P2M_TOP_PER_PAGE,
+		   atomic_long_read(&p2m_live.nr_mids),
+		   atomic_long_read(&p2m_live.nr_leaves),
+		   atomic_long_read(&p2m_live.nr_borrowed),
+		   atomic_long_read(&p2m_live.nr_mid_mfns));
+	seq_printf(m, "brk_pages %lu alloc_failed %ld\n", p2m_brk_peak,
+		   atomic_long_read(&p2m_live.nr_alloc_failed));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(p2m_dump);
+
+static int p2m_check_show(struct seq_file *m, void *v)
+{
+	char buf[160];
+
+	xen_p2m_check(buf, sizeof(buf));
+	seq_printf(m, "%s\n", buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(p2m_check);
+
+static int __init xen_p2m_debugfs(void)
+{
+	struct dentry *d_mmu;
+
+	if (!xen_pv_domain())
+		return 0;
+	d_mmu = debugfs_create_dir("mmu", xen_init_debugfs());
+	debugfs_create_file("p2m", 0400, d_mmu, NULL, &p2m_dump_fops);
+	debugfs_create_file("p2m_check", 0400, d_mmu, NULL, &p2m_check_fops);
+	return 0;
+}
+fs_initcall(xen_p2m_debugfs);
+#endif /* CONFIG_XEN_DEBUG_FS */

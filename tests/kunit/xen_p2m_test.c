@@ -1,0 +1,787 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite xen_p2m: the three-level P2M tree of arch/x86/xen/p2m.c.
+ *
+ * Every case but the live ones runs on a private tree instance whose pages
+ * come from a counting allocator of this file (optionally with a budget,
+ * standing in for brk), and whose "MFN" of a page is its pfn. No Xen is
+ * needed. The live cases check the running guest's P2M and are skipped
+ * unless the kernel was booted as a Xen PV guest.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+#include <asm/sections.h>
+#include <asm/xen/page.h>
+
+#include "p2m-tree.h"
+
+#define GIB_PFNS	(1UL << (30 - PAGE_SHIFT))
+#define MIB_PFNS	(1UL << (20 - PAGE_SHIFT))
+#define TEST_MAX_PAGES	4096
+#define RAM_MFN(pfn)	((pfn) + 0x100000UL)
+
+struct p2m_test_ctx {
+	struct p2m_tree t;
+	unsigned long ***top;
+	spinlock_t lock;		/* guards the page bookkeeping */
+	long budget;			/* pages left; negative: no limit */
+	long live_pages;		/* pages handed out and not freed */
+	void *pages[TEST_MAX_PAGES];	/* for freeing in exit */
+	char msg[160];
+};
+
+static void *test_alloc(struct p2m_tree *t)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+	void *page = NULL;
+	unsigned int i;
+
+	spin_lock(&ctx->lock);
+	if (ctx->budget == 0)
+		goto out;
+	for (i = 0; i < TEST_MAX_PAGES; i++) {
+		if (ctx->pages[i])
+			continue;
+		page = (void *)__get_free_page(GFP_ATOMIC);
+		if (!page)
+			goto out;
+		ctx->pages[i] = page;
+		ctx->live_pages++;
+		if (ctx->budget > 0)
+			ctx->budget--;
+		break;
+	}
+out:
+	spin_unlock(&ctx->lock);
+	return page;
+}
+
+static void test_free(struct p2m_tree *t, void *page)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+	unsigned int i;
+
+	spin_lock(&ctx->lock);
+	for (i = 0; i < TEST_MAX_PAGES; i++) {
+		if (ctx->pages[i] == page) {
+			ctx->pages[i] = NULL;
+			ctx->live_pages--;
+			free_page((unsigned long)page);
+			break;
+		}
+	}
+	spin_unlock(&ctx->lock);
+}
+
+static unsigned long test_page_mfn(struct p2m_tree *t, void *page)
+{
+	return virt_to_pfn(page);
+}
+
+static const struct p2m_tree_ops test_ops = {
+	.get_page = test_alloc,
+	.put_page = test_free,
+	.page_mfn = test_page_mfn,
+};
+
+/* (Re)create the context's tree with @nr_top top slots. */
+static void ctx_new_tree(struct kunit *test, unsigned long nr_top)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	int ret;
+
+	ctx->top = kunit_kcalloc(test, nr_top, sizeof(*ctx->top), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->top);
+	ctx->t.priv = ctx;
+	ret = p2m_tree_init(&ctx->t, ctx->top, nr_top, &test_ops);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ctx->t.priv = ctx;
+}
+
+static int xen_p2m_test_init(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	spin_lock_init(&ctx->lock);
+	ctx->budget = -1;
+	test->priv = ctx;
+	ctx_new_tree(test, P2M_TOP_PER_PAGE);
+	return 0;
+}
+
+static void xen_p2m_test_exit(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < TEST_MAX_PAGES; i++)
+		if (ctx->pages[i])
+			free_page((unsigned long)ctx->pages[i]);
+	kfree(ctx);
+}
+
+static struct p2m_tree *tree(struct kunit *test)
+{
+	return &((struct p2m_test_ctx *)test->priv)->t;
+}
+
+static int check(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	int ret = p2m_tree_check(&ctx->t, ctx->msg, sizeof(ctx->msg));
+
+	if (ret)
+		kunit_info(test, "tree inconsistent: %s\n", ctx->msg);
+	return ret;
+}
+
+/* Give [start, end) machine frames RAM_MFN(pfn), as Xen's list would. */
+static void fill_ram(struct kunit *test, unsigned long start,
+		     unsigned long end)
+{
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end; pfn++)
+		KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(tree(test), pfn,
+							   RAM_MFN(pfn)));
+}
+
+static long mids(struct kunit *test)
+{
+	return atomic_long_read(&tree(test)->nr_mids);
+}
+
+static long leaves(struct kunit *test)
+{
+	return atomic_long_read(&tree(test)->nr_leaves);
+}
+
+/* ---- lookups of each kind ---- */
+
+static void new_tree_is_missing_below_limit_identity_above(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_EXPECT_EQ(test, t->limit, 512 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, t->limit - 1),
+			INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, t->limit),
+			IDENTITY_FRAME(t->limit));
+	KUNIT_EXPECT_EQ(test, mids(test), 0);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void ram_entry_reads_back_neighbours_stay_missing(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5, 0x1234));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 5), 0x1234UL);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 4), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 6), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_entry_kind(p2m_tree_lookup(t, 5)),
+			P2M_KIND_RAM);
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, leaves(test), 1);
+}
+
+static void identity_range_reads_identity_frame(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long pfn = 2 * GIB_PFNS + 17;
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 2 * GIB_PFNS,
+						    3 * GIB_PFNS), GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn), IDENTITY_FRAME(pfn));
+	KUNIT_EXPECT_EQ(test, p2m_entry_kind(p2m_tree_lookup(t, pfn)),
+			P2M_KIND_IDENTITY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 3 * GIB_PFNS),
+			INVALID_P2M_ENTRY);
+}
+
+static void foreign_entry_reads_foreign_frame(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 0x300,
+						   FOREIGN_FRAME(0x99UL)));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x300), FOREIGN_FRAME(0x99UL));
+	KUNIT_EXPECT_EQ(test, p2m_entry_kind(p2m_tree_lookup(t, 0x300)),
+			P2M_KIND_FOREIGN);
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, 0x300, INVALID_P2M_ENTRY));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x300), INVALID_P2M_ENTRY);
+}
+
+/* ---- seed 002 geometry: RAM to 1029 MiB, hole, RAM from 2001 MiB ---- */
+
+struct run_log {
+	unsigned int n;
+	unsigned long start[8], end[8];
+	enum p2m_kind kind[8];
+};
+
+static void log_run(void *data, unsigned long start, unsigned long end,
+		    enum p2m_kind kind)
+{
+	struct run_log *log = data;
+
+	if (log->n < ARRAY_SIZE(log->start)) {
+		log->start[log->n] = start;
+		log->end[log->n] = end;
+		log->kind[log->n] = kind;
+	}
+	log->n++;
+}
+
+static void seed002_hole_splits_only_boundary_leaves(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long ram_end = 1029 * MIB_PFNS;	/* 0x40500 */
+	unsigned long ram2 = 2001 * MIB_PFNS;		/* 0x7d100 */
+	unsigned long *low_leaf, *high_leaf;
+	long mids0, leaves0;
+	unsigned long i;
+
+	fill_ram(test, 0, ram_end);
+	KUNIT_EXPECT_EQ(test, mids(test), 2);
+	KUNIT_EXPECT_EQ(test, leaves(test), 515);
+	mids0 = mids(test);
+	leaves0 = leaves(test);
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, ram_end, ram2),
+			ram2 - ram_end);
+
+	/* Cost: the leaf of 2000..2002 MiB only; 1028..1030 MiB was RAM. */
+	KUNIT_EXPECT_EQ(test, mids(test) - mids0, 0);
+	KUNIT_EXPECT_EQ(test, leaves(test) - leaves0, 1);
+
+	low_leaf = t->top[1][ram_end / P2M_PER_PAGE % P2M_MID_PER_PAGE];
+	high_leaf = t->top[1][ram2 / P2M_PER_PAGE % P2M_MID_PER_PAGE];
+	KUNIT_EXPECT_PTR_NE(test, low_leaf, t->identity);
+	KUNIT_EXPECT_PTR_NE(test, high_leaf, t->identity);
+	for (i = ram_end / P2M_PER_PAGE + 1; i < ram2 / P2M_PER_PAGE; i++)
+		KUNIT_EXPECT_PTR_EQ(test, t->top[i / P2M_MID_PER_PAGE]
+					   [i % P2M_MID_PER_PAGE], t->identity);
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, ram_end - 1),
+			RAM_MFN(ram_end - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, ram_end),
+			IDENTITY_FRAME(ram_end));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, ram2 - 1),
+			IDENTITY_FRAME(ram2 - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, ram2), INVALID_P2M_ENTRY);
+
+	/* Ballooning up into the second RAM range needs no page. */
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, ram2, RAM_MFN(ram2)));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, ram2), RAM_MFN(ram2));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void seed002_dump_has_one_run_per_kind(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long ram_end = 1029 * MIB_PFNS, ram2 = 2001 * MIB_PFNS;
+	struct run_log log = {};
+
+	fill_ram(test, 0, ram_end);
+	p2m_tree_set_identity(t, ram_end, ram2);
+	fill_ram(test, ram2, ram2 + 3);
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_for_each_run(t, log_run, &log), 4UL);
+	KUNIT_ASSERT_EQ(test, log.n, 4U);
+	KUNIT_EXPECT_EQ(test, log.start[0], 0UL);
+	KUNIT_EXPECT_EQ(test, log.kind[0], P2M_KIND_RAM);
+	KUNIT_EXPECT_EQ(test, log.start[1], ram_end);
+	KUNIT_EXPECT_EQ(test, log.kind[1], P2M_KIND_IDENTITY);
+	KUNIT_EXPECT_EQ(test, log.start[2], ram2);
+	KUNIT_EXPECT_EQ(test, log.kind[2], P2M_KIND_RAM);
+	KUNIT_EXPECT_EQ(test, log.start[3], ram2 + 3);
+	KUNIT_EXPECT_EQ(test, log.end[3], t->limit);
+	KUNIT_EXPECT_EQ(test, log.kind[3], P2M_KIND_MISSING);
+	KUNIT_EXPECT_STREQ(test, p2m_kind_name(log.kind[1]), "identity");
+}
+
+/* ---- grafting Xen's boot list ---- */
+
+static void boot_list_tail_past_nr_pages_reads_missing(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long nr = 615 * MIB_PFNS;	/* 307.5 leaves */
+	unsigned long span = ALIGN(nr, P2M_PER_PAGE), pfn;
+	unsigned long *list = vmalloc(span * sizeof(*list));
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	for (pfn = 0; pfn < span; pfn++)
+		list[pfn] = pfn < nr ? RAM_MFN(pfn) : 0xabcdUL;
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_graft(t, list, nr), 0);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, span - 1), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed), 308);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, t->last_pfn, span);
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_adopt(t), 0);
+	memset(list, 0x5a, span * sizeof(*list));
+	vfree(list);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed), 0);
+	KUNIT_EXPECT_EQ(test, leaves(test), 308);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0), RAM_MFN(0));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr), INVALID_P2M_ENTRY);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void boot_list_must_be_page_aligned(struct kunit *test)
+{
+	unsigned long *list = (unsigned long *)__get_free_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	KUNIT_EXPECT_EQ(test, p2m_tree_graft(tree(test), list + 1, 10),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, mids(test), 0);
+	free_page((unsigned long)list);
+}
+
+/* ---- holes larger than 1 GiB ---- */
+
+static void aligned_hole_of_3gib_costs_no_page(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, GIB_PFNS, 4 * GIB_PFNS),
+			3 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, mids(test), 0);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_PTR_EQ(test, t->top[2], t->mid_identity);
+}
+
+static void unaligned_hole_of_3gib_costs_two_mids_one_leaf(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long s = GIB_PFNS + MIB_PFNS * 2;	/* leaf aligned */
+	unsigned long e = 4 * GIB_PFNS + 0x100;		/* inside a leaf */
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, s, e), e - s);
+	KUNIT_EXPECT_EQ(test, mids(test), 2);
+	KUNIT_EXPECT_EQ(test, leaves(test), 1);
+	KUNIT_EXPECT_PTR_EQ(test, t->top[2], t->mid_identity);
+	KUNIT_EXPECT_PTR_EQ(test, t->top[3], t->mid_identity);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, s - 1), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, e - 1), IDENTITY_FRAME(e - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, e), INVALID_P2M_ENTRY);
+}
+
+static void whole_gib_identity_over_ram_frees_its_pages(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	struct p2m_test_ctx *ctx = test->priv;
+	long before = ctx->live_pages;
+
+	fill_ram(test, GIB_PFNS, GIB_PFNS + 1024);
+	KUNIT_EXPECT_EQ(test, ctx->live_pages, before + 3);
+	p2m_tree_set_identity(t, GIB_PFNS, 2 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, ctx->live_pages, before);
+	KUNIT_EXPECT_EQ(test, mids(test), 0);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+/* ---- beyond 512 GiB ---- */
+
+static void pfn_past_512gib_maps_in_a_two_page_top(struct kunit *test)
+{
+	unsigned long pfn = 600 * GIB_PFNS + 3;
+	struct p2m_tree *t;
+
+	ctx_new_tree(test, 2 * P2M_TOP_PER_PAGE);
+	t = tree(test);
+	KUNIT_EXPECT_EQ(test, t->limit, 1024 * GIB_PFNS);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x777));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn), 0x777UL);
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 700 * GIB_PFNS,
+						    701 * GIB_PFNS), GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 700 * GIB_PFNS),
+			IDENTITY_FRAME(700 * GIB_PFNS));
+	/* The toolstack ABI stops at 512 GiB and is not disturbed. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_mid_mfns), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void identity_past_limit_is_clamped_not_dropped(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long s = t->limit - GIB_PFNS - 5;
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, s, t->limit + 99),
+			GIB_PFNS + 5);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, s), IDENTITY_FRAME(s));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, t->limit - 1),
+			IDENTITY_FRAME(t->limit - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, t->limit + 1, ~0UL),
+			0UL);
+}
+
+/* ---- sentinels are never written ---- */
+
+static void write_into_missing_sentinel_is_refused(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_EXPECT_FALSE(test, p2m_tree_set(t, 0x1000, 0x1234));
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, 0x1000, INVALID_P2M_ENTRY));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x1000), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void write_into_identity_sentinel_is_refused(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	p2m_tree_set_identity(t, 0, 2 * P2M_PER_PAGE);
+	KUNIT_EXPECT_FALSE(test, p2m_tree_set(t, 7, 0x1234));
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, 7, IDENTITY_FRAME(7)));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 7), IDENTITY_FRAME(7));
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void write_past_limit_is_refused(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+
+	KUNIT_EXPECT_FALSE(test, p2m_tree_set_alloc(t, t->limit, 0x5));
+	KUNIT_EXPECT_EQ(test, p2m_tree_populate(t, t->limit), -ERANGE);
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, t->limit,
+					     IDENTITY_FRAME(t->limit)));
+}
+
+/* ---- identity split ---- */
+
+static void identity_leaf_split_keeps_other_pfns_identity(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long pfn;
+
+	p2m_tree_set_identity(t, 0, P2M_PER_PAGE);
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5, 0x42));
+	KUNIT_EXPECT_EQ(test, leaves(test), 1);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 5), 0x42UL);
+	for (pfn = 0; pfn < P2M_PER_PAGE; pfn++)
+		if (pfn != 5)
+			KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn),
+					IDENTITY_FRAME(pfn));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void identity_mid_split_keeps_identity(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long pfn = 3 * GIB_PFNS + 12345;
+
+	p2m_tree_set_identity(t, 3 * GIB_PFNS, 4 * GIB_PFNS);
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x42));
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn + 1),
+			IDENTITY_FRAME(pfn + 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 3 * GIB_PFNS),
+			IDENTITY_FRAME(3 * GIB_PFNS));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 4 * GIB_PFNS - 1),
+			IDENTITY_FRAME(4 * GIB_PFNS - 1));
+}
+
+/* ---- early (brk-like) page budget ---- */
+
+static void budget_exhausted_before_first_split_changes_nothing(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+
+	ctx->budget = 1;	/* the mid fits, the leaf does not */
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 0x100, 0x200), 0UL);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x100), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_alloc_failed), 1);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void budget_exhausted_midway_reports_partial_count(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	unsigned long e = 2 * GIB_PFNS + 0x100;
+
+	ctx->budget = 2;	/* first boundary: mid + leaf; then nothing */
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 0x100, e),
+			2 * GIB_PFNS - 0x100);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x100), IDENTITY_FRAME(0x100UL));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, GIB_PFNS),
+			IDENTITY_FRAME(GIB_PFNS));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 2 * GIB_PFNS),
+			INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, ctx->budget, 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void brk_worst_case_formula(struct kunit *test)
+{
+	/* 1 top page, 4 sentinels, 1 mid of RAM, 4 per E820 entry + 4. */
+	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(512, 262144, 10), 50UL);
+	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(513, 262145, 0), 2UL + 4 + 2 + 4);
+}
+
+/* ---- toolstack tree ---- */
+
+static unsigned long tools_leaf_mfn(struct p2m_tree *t, unsigned long pfn)
+{
+	return t->top_mfn_p[pfn / P2M_MID_SPAN][pfn / P2M_PER_PAGE %
+						  P2M_MID_PER_PAGE];
+}
+
+static void toolstack_tree_follows_every_kind_of_update(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long missing_mfn = virt_to_pfn(t->missing);
+	unsigned long pfn = GIB_PFNS + 0x333;
+
+	fill_ram(test, 0, 0x500);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_mid_mfns), 1);
+
+	/* New mid and leaf at run time. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x10));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_EQ(test, tools_leaf_mfn(t, pfn),
+			virt_to_pfn(t->top[1][pfn / P2M_PER_PAGE %
+					      P2M_MID_PER_PAGE]));
+	KUNIT_EXPECT_EQ(test, t->last_pfn, ALIGN(pfn + 1, P2M_PER_PAGE));
+
+	/* Boundary split by an identity range. */
+	p2m_tree_set_identity(t, 0x480, 0x900);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	/* Whole leaf over RAM becomes the sentinel: toolstack sees missing. */
+	p2m_tree_set_identity(t, 0, P2M_PER_PAGE);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_EQ(test, tools_leaf_mfn(t, 0), missing_mfn);
+	/* Whole GiB over a linked mid. */
+	p2m_tree_set_identity(t, GIB_PFNS, 2 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_EQ(test, tools_leaf_mfn(t, pfn), missing_mfn);
+	/* Splitting that identity again. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x11));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	/* Foreign frame in a fresh GiB, then cleared. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5 * GIB_PFNS,
+						   FOREIGN_FRAME(0x5UL)));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, 5 * GIB_PFNS,
+					     INVALID_P2M_ENTRY));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void toolstack_refresh_allocates_nothing(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	long pages;
+
+	fill_ram(test, 0, 3 * P2M_PER_PAGE);
+	p2m_tree_set_identity(t, GIB_PFNS + 7, 3 * GIB_PFNS);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	pages = ctx->live_pages;
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_EXPECT_EQ(test, ctx->live_pages, pages);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+static void check_reports_a_stale_toolstack_slot(struct kunit *test)
+{
+	struct p2m_tree *t = tree(test);
+	unsigned long saved;
+
+	fill_ram(test, 0, 10);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	saved = t->top_mfn_p[0][0];
+	t->top_mfn_p[0][0] = 0xdead;
+	KUNIT_EXPECT_EQ(test, check(test), -EINVAL);
+	t->top_mfn_p[0][0] = saved;
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	t->missing[3] = 0;
+	KUNIT_EXPECT_EQ(test, check(test), -EINVAL);
+	t->missing[3] = INVALID_P2M_ENTRY;
+}
+
+/* ---- readers against writers ---- */
+
+#define STRESS_WRITERS	2
+#define STRESS_READERS	2
+#define STRESS_SPAN	(4 * P2M_PER_PAGE)
+#define STRESS_BASE	(7 * GIB_PFNS - 2 * P2M_PER_PAGE)	/* two mids */
+#define STRESS_VAL(pfn)	((pfn) ^ 0x5a5a000UL)
+
+struct stress {
+	struct p2m_tree *t;
+	unsigned int id;
+	atomic_t *writers_left;
+	unsigned long bad;
+	unsigned long reads;
+	struct completion done;
+};
+
+static int stress_writer(void *arg)
+{
+	struct stress *s = arg;
+	unsigned long pfn;
+
+	for (pfn = STRESS_BASE + s->id; pfn < STRESS_BASE + STRESS_SPAN;
+	     pfn += STRESS_WRITERS)
+		if (!p2m_tree_set_alloc(s->t, pfn, STRESS_VAL(pfn)))
+			s->bad++;
+	atomic_dec(s->writers_left);
+	complete(&s->done);
+	return 0;
+}
+
+static int stress_reader(void *arg)
+{
+	struct stress *s = arg;
+	unsigned long pfn = STRESS_BASE + s->id;
+
+	do {
+		unsigned long v = p2m_tree_lookup(s->t, pfn);
+
+		if (v != INVALID_P2M_ENTRY && v != STRESS_VAL(pfn))
+			s->bad++;
+		s->reads++;
+		pfn = STRESS_BASE + (pfn - STRESS_BASE + 97) % STRESS_SPAN;
+		cond_resched();
+	} while (atomic_read(s->writers_left) || s->reads < 10000);
+	complete(&s->done);
+	return 0;
+}
+
+static void readers_never_see_torn_or_foreign_values(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	struct stress *s;
+	atomic_t writers_left = ATOMIC_INIT(STRESS_WRITERS);
+	unsigned int i, n = STRESS_WRITERS + STRESS_READERS;
+	unsigned long pfn;
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	s = kunit_kcalloc(test, n, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < n; i++) {
+		struct task_struct *task;
+
+		s[i].t = t;
+		s[i].id = i < STRESS_WRITERS ? i : i - STRESS_WRITERS;
+		s[i].writers_left = &writers_left;
+		init_completion(&s[i].done);
+		task = kthread_run(i < STRESS_WRITERS ? stress_writer :
+				   stress_reader, &s[i], "p2m_stress/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&s[i].done);
+		KUNIT_EXPECT_EQ_MSG(test, s[i].bad, 0UL, "thread %u", i);
+	}
+
+	for (pfn = STRESS_BASE; pfn < STRESS_BASE + STRESS_SPAN; pfn++)
+		KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn), STRESS_VAL(pfn));
+	/* Exactly the pages needed survive: losers freed theirs. */
+	KUNIT_EXPECT_EQ(test, mids(test), 2);
+	KUNIT_EXPECT_EQ(test, leaves(test), 4);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_mid_mfns), 2);
+	KUNIT_EXPECT_EQ(test, ctx->live_pages, 4L + 3 + 2 + 4 + 2);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+/* ---- the live P2M of a Xen PV guest ---- */
+
+static void live_p2m_is_consistent(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+
+	if (!xen_p2m_live())
+		kunit_skip(test, "not booted as a Xen PV guest");
+	KUNIT_EXPECT_EQ_MSG(test, xen_p2m_check(ctx->msg, sizeof(ctx->msg)), 0,
+			    "%s", ctx->msg);
+}
+
+static void live_kernel_text_pfns_round_trip(struct kunit *test)
+{
+	unsigned long first = PFN_DOWN(__pa_symbol(_text));
+	unsigned long last = PFN_DOWN(__pa_symbol(_end) - 1);
+	unsigned long pfn, mfn;
+
+	if (!xen_p2m_live())
+		kunit_skip(test, "not booted as a Xen PV guest");
+	for (pfn = first; pfn <= last; pfn++) {
+		mfn = get_phys_to_machine(pfn);
+		KUNIT_ASSERT_EQ_MSG(test, p2m_entry_kind(mfn), P2M_KIND_RAM,
+				    "pfn %#lx", pfn);
+		KUNIT_ASSERT_EQ_MSG(test, __pfn_to_mfn(pfn), mfn, "pfn %#lx",
+				    pfn);
+		KUNIT_ASSERT_EQ_MSG(test, mfn_to_pfn(mfn), pfn, "pfn %#lx",
+				    pfn);
+	}
+}
+
+static struct kunit_case xen_p2m_cases[] = {
+	KUNIT_CASE(new_tree_is_missing_below_limit_identity_above),
+	KUNIT_CASE(ram_entry_reads_back_neighbours_stay_missing),
+	KUNIT_CASE(identity_range_reads_identity_frame),
+	KUNIT_CASE(foreign_entry_reads_foreign_frame),
+	KUNIT_CASE(seed002_hole_splits_only_boundary_leaves),
+	KUNIT_CASE(seed002_dump_has_one_run_per_kind),
+	KUNIT_CASE(boot_list_tail_past_nr_pages_reads_missing),
+	KUNIT_CASE(boot_list_must_be_page_aligned),
+	KUNIT_CASE(aligned_hole_of_3gib_costs_no_page),
+	KUNIT_CASE(unaligned_hole_of_3gib_costs_two_mids_one_leaf),
+	KUNIT_CASE(whole_gib_identity_over_ram_frees_its_pages),
+	KUNIT_CASE(pfn_past_512gib_maps_in_a_two_page_top),
+	KUNIT_CASE(identity_past_limit_is_clamped_not_dropped),
+	KUNIT_CASE(write_into_missing_sentinel_is_refused),
+	KUNIT_CASE(write_into_identity_sentinel_is_refused),
+	KUNIT_CASE(write_past_limit_is_refused),
+	KUNIT_CASE(identity_leaf_split_keeps_other_pfns_identity),
+	KUNIT_CASE(identity_mid_split_keeps_identity),
+	KUNIT_CASE(budget_exhausted_before_first_split_changes_nothing),
+	KUNIT_CASE(budget_exhausted_midway_reports_partial_count),
+	KUNIT_CASE(brk_worst_case_formula),
+	KUNIT_CASE(toolstack_tree_follows_every_kind_of_update),
+	KUNIT_CASE(toolstack_refresh_allocates_nothing),
+	KUNIT_CASE(check_reports_a_stale_toolstack_slot),
+	KUNIT_CASE(readers_never_see_torn_or_foreign_values),
+	KUNIT_CASE(live_p2m_is_consistent),
+	KUNIT_CASE(live_kernel_text_pfns_round_trip),
+	{}
+};
+
+static struct kunit_suite xen_p2m_suite = {
+	.name = "xen_p2m",
+	.init = xen_p2m_test_init,
+	.exit = xen_p2m_test_exit,
+	.test_cases = xen_p2m_cases,
+};
+
+kunit_test_suite(xen_p2m_suite);
+MODULE_LICENSE("GPL");
