@@ -66,6 +66,7 @@
 #define pr_fmt(fmt) "xen:balloon: " fmt
 
 #include <linux/ctype.h>
+#include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
@@ -73,6 +74,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/vmstat.h>
@@ -127,9 +129,9 @@ static const char * const balloon_pfn_kind_names[BALLOON_PFN_NR_KINDS] = {
 	[BALLOON_PFN_EMPTY] = "empty",
 	[BALLOON_PFN_IDENTITY] = "identity",
 	[BALLOON_PFN_FOREIGN] = "foreign",
-	[BALLOON_PFN_BACKED] = "already backed",
-	[BALLOON_PFN_HOLE] = "in an E820 hole",
-	[BALLOON_PFN_UNMAPPABLE] = "cannot be mapped",
+	[BALLOON_PFN_BACKED] = "backed",
+	[BALLOON_PFN_HOLE] = "e820_hole",
+	[BALLOON_PFN_UNMAPPABLE] = "unmappable",
 };
 
 static const char * const balloon_stop_names[BALLOON_STOP_NR] = {
@@ -306,7 +308,7 @@ static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
 
 	nr = min_t(unsigned long, nr, BALLOON_BATCH);
 	while (n < nr) {
-		page = b->ops->alloc_page(b, gfp);
+		page = b->ops->take_page(b, gfp);
 		if (!page) {
 			b->stop = BALLOON_STOP_PRESSURE;
 			break;
@@ -383,13 +385,13 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 	long max = b->ops->max_reservation(b);
 	enum balloon_stop why = BALLOON_STOP_NONE;
 
-	if (want > reach) {
-		want = reach;
-		why = BALLOON_STOP_NO_PAGES;
-	}
 	if (max > 0 && want > max) {
 		want = max;
 		why = BALLOON_STOP_MAX_RESERVATION;
+	}
+	if (want > reach) {
+		want = reach;
+		why = BALLOON_STOP_NO_PAGES;
 	}
 	floor = b->ops->floor ? b->ops->floor(b) : b->floor_pages;
 	b->floor_pages = floor;
@@ -859,11 +861,50 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.classify = xen_real_classify,
 	.map = xen_real_map,
 	.unmap = xen_real_unmap,
-	.alloc_page = xen_real_alloc_page,
+	.take_page = xen_real_alloc_page,
 	.release_page = xen_real_release_page,
 	.lend = xen_real_lend,
 	.floor = xen_real_floor,
 };
+
+#define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
+
+/*
+ * /sys/kernel/debug/xen_balloon: our counts beside Xen's own count of our
+ * pages, for tests. "accounted" checks that every page the balloon ever
+ * had is in the kernel, ballooned, parked or lent.
+ */
+static int balloon_state_show(struct seq_file *m, void *v)
+{
+	struct xen_balloon *b = m->private;
+	struct balloon_stats *st = b->stats;
+	long xen_cur, xen_max;
+	unsigned int k;
+
+	mutex_lock(&b->lock);
+	xen_cur = b->ops->current_reservation(b);
+	xen_max = b->ops->max_reservation(b);
+	seq_printf(m, "current_kb %lu\n", PG_KB(st->current_pages));
+	seq_printf(m, "xen_current_kb %ld\n", xen_cur > 0 ? PG_KB(xen_cur) : xen_cur);
+	seq_printf(m, "xen_max_kb %ld\n", xen_max > 0 ? PG_KB(xen_max) : xen_max);
+	seq_printf(m, "target_kb %lu\n", PG_KB(st->target_pages));
+	seq_printf(m, "requested_kb %lu\n", PG_KB(b->requested_pages));
+	seq_printf(m, "floor_kb %lu\n", PG_KB(b->floor_pages));
+	seq_printf(m, "ballooned_kb %lu\n", PG_KB(st->balloon_low));
+	seq_printf(m, "parked_kb %lu\n", PG_KB(b->nr_parked));
+	seq_printf(m, "lent_kb %lu\n", PG_KB(st->target_unpopulated));
+	seq_printf(m, "total_kb %lu\n", PG_KB(st->total_pages));
+	seq_printf(m, "accounted %s\n",
+		   st->current_pages + st->balloon_low + b->nr_parked +
+		   st->target_unpopulated == st->total_pages ? "yes" : "no");
+	for (k = BALLOON_PFN_IDENTITY; k < BALLOON_PFN_NR_KINDS; k++)
+		seq_printf(m, "refused %s %lu\n", balloon_pfn_kind_names[k],
+			   b->refused[k]);
+	seq_printf(m, "stop %s\n", xen_balloon_stop_name(b->stop));
+	mutex_unlock(&b->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(balloon_state);
 
 /* The extra regions the memory setup left for the balloon to fill. */
 static void __init balloon_add_extra_regions(struct xen_balloon *b)
@@ -912,6 +953,7 @@ static int __init balloon_init(void)
 		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
 		xen_real_floor(b) << (PAGE_SHIFT - 10));
 
+	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
 	xen_balloon_init();
 	return 0;
 }

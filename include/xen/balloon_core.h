@@ -68,7 +68,7 @@ struct xen_balloon;
  * @unmap:	drop the kernel mapping and the P2M entry of each page, and
  *		store its frame in frames[i]; sets bit i in @failed for each
  *		page whose mapping could not be dropped (left fully mapped).
- * @alloc_page:	take a page from the kernel to balloon out; NULL if none.
+ * @take_page:	take a page from the kernel to balloon out; NULL if none.
  * @release_page: give a newly backed page to the kernel's allocator.
  * @lend:	prepare a ballooned page to be lent to another driver.
  * @floor:	the safe floor in pages now (optional: else @floor_pages).
@@ -87,7 +87,7 @@ struct xen_balloon_ops {
 	void (*unmap)(struct xen_balloon *b, struct page **pages,
 		      xen_pfn_t *frames, unsigned int nr,
 		      unsigned long *failed);
-	struct page *(*alloc_page)(struct xen_balloon *b, gfp_t gfp);
+	struct page *(*take_page)(struct xen_balloon *b, gfp_t gfp);
 	void (*release_page)(struct xen_balloon *b, struct page *page);
 	int (*lend)(struct xen_balloon *b, struct page *page);
 	unsigned long (*floor)(struct xen_balloon *b);

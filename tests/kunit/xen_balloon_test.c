@@ -193,7 +193,7 @@ static const struct xen_balloon_ops fake_ops = {
 	.classify = fake_classify,
 	.map = fake_map,
 	.unmap = fake_unmap,
-	.alloc_page = fake_alloc_page,
+	.take_page = fake_alloc_page,
 	.release_page = fake_release_page,
 	.lend = fake_lend,
 };
