@@ -228,11 +228,12 @@ EXPORT_SYMBOL_IF_KUNIT(xen_balloon_add_page);
 
 /* ---- growing and shrinking --------------------------------------------- */
 
-static bool balloon_at_ceiling(struct xen_balloon *b)
+/* Would @more new pages put us at Xen's ceiling for this domain? */
+static bool balloon_at_ceiling(struct xen_balloon *b, unsigned long more)
 {
 	long max = b->ops->max_reservation(b);
 
-	return max > 0 && b->stats->current_pages >= max;
+	return max > 0 && b->stats->current_pages + more >= max;
 }
 
 /*
@@ -266,8 +267,8 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 	got = clamp_t(long, got, 0, n);
 	balloon_list_return(b, b->pages, got, n);
 	if (got < n)
-		b->stop = balloon_at_ceiling(b) ? BALLOON_STOP_MAX_RESERVATION :
-						  BALLOON_STOP_REFUSED;
+		b->stop = balloon_at_ceiling(b, got) ?
+			  BALLOON_STOP_MAX_RESERVATION : BALLOON_STOP_REFUSED;
 	if (!got)
 		return b->stop == BALLOON_STOP_MAX_RESERVATION ?
 			BALLOON_STEP_IDLE : BALLOON_STEP_RETRY;
