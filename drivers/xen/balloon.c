@@ -80,7 +80,9 @@
 #include <linux/vmstat.h>
 #include <kunit/visibility.h>
 
+#ifdef CONFIG_X86
 #include <asm/e820/api.h>
+#endif
 #include <asm/tlbflush.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/hypervisor.h>
@@ -790,6 +792,7 @@ static long xen_real_max(struct xen_balloon *b)
 static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 					       unsigned long pfn)
 {
+#ifdef CONFIG_XEN_HAVE_PVMMU
 	if (xen_balloon_pv_mmu()) {
 		unsigned long mfn = __pfn_to_mfn(pfn);
 
@@ -802,8 +805,11 @@ static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 			return BALLOON_PFN_BACKED;
 		}
 	}
+#endif
+#ifdef CONFIG_X86
 	if (!e820__mapped_any(PFN_PHYS(pfn), PFN_PHYS(pfn + 1), E820_TYPE_RAM))
 		return BALLOON_PFN_HOLE;
+#endif
 	return BALLOON_PFN_EMPTY;
 }
 
@@ -825,9 +831,11 @@ static void xen_real_release_page(struct xen_balloon *b, struct page *page)
 
 static int xen_real_lend(struct xen_balloon *b, struct page *page)
 {
-	if (!xen_balloon_pv_mmu())
-		return 0;
-	return xen_alloc_p2m_entry(page_to_pfn(page)) < 0 ? -ENOMEM : 0;
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	if (xen_balloon_pv_mmu() && xen_alloc_p2m_entry(page_to_pfn(page)) < 0)
+		return -ENOMEM;
+#endif
+	return 0;
 }
 
 /* What the guest could not give back at boot, in pages. */
