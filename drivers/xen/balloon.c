@@ -471,15 +471,15 @@ static void balloon_kick(struct xen_balloon *b)
 
 void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 {
-	unsigned long old_target;
+	unsigned long old_request;
 
 	mutex_lock(&b->lock);
-	old_target = b->stats->target_pages;
+	old_request = b->requested_pages;
 	b->requested_pages = pages;
 	b->state = BALLOON_IDLE;
 	balloon_effective_target(b);
-	if (b->stats->target_pages != pages &&
-	    b->stats->target_pages != old_target)
+	/* Once per new request that cannot be met as asked. */
+	if (b->stats->target_pages != pages && pages != old_request)
 		pr_info("target %lu KiB clamped to %lu KiB: %s\n",
 			pages << (PAGE_SHIFT - 10),
 			b->stats->target_pages << (PAGE_SHIFT - 10),
