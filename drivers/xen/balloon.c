@@ -104,6 +104,11 @@ module_param(balloon_below_floor, bool, 0644);
 MODULE_PARM_DESC(balloon_below_floor,
 		 "Obey balloon targets below the safe floor (may kill the guest)");
 
+static bool balloon_multicall = true;
+module_param(balloon_multicall, bool, 0644);
+MODULE_PARM_DESC(balloon_multicall,
+		 "Batch kernel-mapping updates in multicalls (else one hypercall a page)");
+
 /* How far one batch may look past refused pages for fillable ones. */
 #define BALLOON_SCAN_LIMIT	(4 * BALLOON_BATCH)
 
@@ -680,6 +685,13 @@ static void xen_mc_update_va(struct page **pages, const pte_t *ptes,
 {
 	unsigned int i;
 
+	if (!balloon_multicall) {
+		for (i = 0; i < nr; i++)
+			if (HYPERVISOR_update_va_mapping((unsigned long)page_address(pages[first + i]),
+							 ptes[i], 0))
+				set_bit(first + i, failed);
+		return;
+	}
 	for (i = 0; i < nr; i++)
 		MULTI_update_va_mapping(&balloon_mc[i],
 					(unsigned long)page_address(pages[first + i]),
@@ -712,7 +724,7 @@ static void xen_real_map(struct xen_balloon *b, struct page **pages,
 	if (!xen_balloon_pv_mmu())
 		return;
 	for (i = 0; i < nr; i += n) {
-		n = min_t(unsigned int, nr - i, BALLOON_MC_BATCH);
+		n = balloon_multicall ? min_t(unsigned int, nr - i, BALLOON_MC_BATCH) : 1;
 		for (j = 0; j < n; j++) {
 			ptes[j] = mfn_pte(frames[i + j], PAGE_KERNEL);
 			if (!set_phys_to_machine(page_to_pfn(pages[i + j]),
@@ -747,7 +759,7 @@ static void xen_real_unmap(struct xen_balloon *b, struct page **pages,
 		return;
 #ifdef CONFIG_XEN_HAVE_PVMMU
 	for (i = 0; i < nr; i += n) {
-		n = min_t(unsigned int, nr - i, BALLOON_MC_BATCH);
+		n = balloon_multicall ? min_t(unsigned int, nr - i, BALLOON_MC_BATCH) : 1;
 		for (j = 0; j < n; j++)
 			ptes[j] = __pte_ma(0);
 		xen_mc_update_va(pages, ptes, i, n, failed);
