@@ -683,13 +683,15 @@ static void xen_mc_update_va(struct page **pages, const pte_t *ptes,
 			     unsigned int first, unsigned int nr,
 			     unsigned long *failed)
 {
+	unsigned long va;
 	unsigned int i;
 
 	if (!balloon_multicall) {
-		for (i = 0; i < nr; i++)
-			if (HYPERVISOR_update_va_mapping((unsigned long)page_address(pages[first + i]),
-							 ptes[i], 0))
+		for (i = 0; i < nr; i++) {
+			va = (unsigned long)page_address(pages[first + i]);
+			if (HYPERVISOR_update_va_mapping(va, ptes[i], 0))
 				set_bit(first + i, failed);
+		}
 		return;
 	}
 	for (i = 0; i < nr; i++)
