@@ -10,6 +10,7 @@
 #   BALLOON="kb kb ..."   DOMU="memory=128,maxmem=256"  DOMU_BALLOON="kb ..."
 #   KUNIT_GLOB=  (KUnit suites to run at boot; empty runs none)
 #   DOMU_KUNIT_GLOB=  TIMEOUT=300  NAME=run  REPORT=path.json
+#   XM_ARGS=  (more /init settings for dom0, e.g. xmpattern=64)
 # Exit status: 0 PASS, 1 FAIL.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -43,6 +44,7 @@ dom0_args="console=hvc0 earlyprintk=xen kunit.filter_glob=$glob"
 [ -n "$DOMU" ] && dom0_args="$dom0_args xmdomu=$(echo "$DOMU" | tr ',' ':')"
 [ -n "$DOMU_BALLOON" ] && dom0_args="$dom0_args xmdomuballoon=$(echo $DOMU_BALLOON | tr ' ' ':')"
 dom0_args="$dom0_args xmdomukunit=${DOMU_KUNIT_GLOB:-none-requested}"
+dom0_args="$dom0_args${XM_ARGS:+ $XM_ARGS}"
 xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=$DOM0_MEM ${XEN_ARGS:-}"
 
 step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}"

@@ -43,7 +43,7 @@ run_boot_test() {
 	name=$(basename "$file" .test)
 	(
 		# Each test file sets the boot knobs and defines verify().
-		unset BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT
+		unset BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS
 		MEM=3G
 		DOM0_MEM=1024M,max:2048M
 		KERNEL=ours

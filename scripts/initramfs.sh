@@ -27,6 +27,7 @@ base_root() {
 	done
 	cp "$ROOT/rootfs/init" "$d/init"
 	chmod 755 "$d/init"
+	cp "$work/xm-pattern" "$d/bin/xm-pattern"
 }
 
 # pack DIR FILE: newc cpio, gzip
@@ -50,6 +51,8 @@ copy_with_libs() {
 }
 
 step initramfs "building $out"
+# The pattern holder of the balloon boot tests (rootfs/pattern.c).
+gcc -static -O2 -o "$work/xm-pattern" "$ROOT/rootfs/pattern.c"
 base_root "$work/domu"
 pack "$work/domu" "$work/domu.cpio.gz"
 

@@ -85,6 +85,7 @@ def parse(log_lines, outcome):
          'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
          'balloon_steps': [], 'balloon_final': None, 'domu': None,
+         'pattern': None, 'balloon_follow': [], 'balloon_end': None,
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': []}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
@@ -141,6 +142,12 @@ def parse(log_lines, outcome):
             r['balloon_final'] = kv(rest)
         elif word == 'balloon-step':
             r['balloon_steps'].append(kv(rest))
+        elif word == 'pattern':
+            r['pattern'] = kv(rest)
+        elif word == 'balloon-follow':
+            r['balloon_follow'].append(kv(rest))
+        elif word == 'balloon-end-debug':
+            r['balloon_end'] = kv(rest)
         elif word.startswith('domu'):
             d = r['domu'] = r['domu'] or {'spec': None, 'xl_list': None, 'mem_set': [],
                                           'rc': None, 'error': None}
@@ -150,6 +157,10 @@ def parse(log_lines, outcome):
                 d['xl_list'] = rest.strip()
             elif word == 'domu-mem-set':
                 d['mem_set'].append(rest.strip())
+                st = kv(rest.split(' xl-list ')[0])
+                xl = rest.split(' xl-list ')[-1].split()
+                st['xl_mem_mb'] = xl[2] if len(xl) > 2 and xl[0] == 'domu' else None
+                d.setdefault('mem_steps', []).append(st)
             elif word == 'domu-end':
                 d.update({k: v for k, v in kv(rest).items()})
             elif word == 'domu-error':
@@ -162,7 +173,9 @@ def parse(log_lines, outcome):
         d.update({'reached_init': sub['dom0_reached_init'], 'finished': sub['dom0_finished'],
                   'version': sub['dom0_version'], 'e820': sub['e820'],
                   'identity_ranges': sub['identity_ranges'], 'p2m_info': sub['p2m_info'],
-                  'p2m_check': sub['p2m_check'], 'balloon': sub['balloon']})
+                  'p2m_check': sub['p2m_check'], 'balloon': sub['balloon'],
+                  'pattern': sub['pattern'], 'balloon_follow': sub['balloon_follow'],
+                  'balloon_end': sub['balloon_end']})
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
     if outcome == 'timeout':
         r['errors'].append({'kind': 'timeout', 'where': 'qemu',
@@ -241,9 +254,17 @@ def show(r, name, settings):
         if 'error' in s:
             p('  step target_kb=%s: %s' % (s['target_kb'], s['error']))
         else:
-            p('  step target_kb=%-9s -> current_kb=%-9s %s in %ss' %
-              (s['target_kb'], s['current_kb'],
-               'reached' if s['reached'] == 'yes' else 'NOT reached', s['seconds']))
+            how = 'reached' if s['reached'] == 'yes' else 'NOT reached'
+            if s.get('clamped') == 'yes':
+                how = 'clamped to %s' % s.get('clamped_kb')
+            p('  step target_kb=%-9s -> current_kb=%-9s %s in %ss%s' %
+              (s['target_kb'], s['current_kb'], how, s['seconds'],
+               ' (stop: %s, Xen: %s KiB, accounted: %s)' %
+               (s['stop'], s.get('xen_kb'), s.get('accounted')) if 'stop' in s else ''))
+    if r['pattern']:
+        p('  pattern holder: %s' % ' '.join('%s=%s' % kv_ for kv_ in r['pattern'].items()))
+    if r['balloon_end']:
+        p('  at the end: %s' % ' '.join('%s=%s' % kv_ for kv_ in r['balloon_end'].items()))
     d = r['domu']
     if d is not None:
         p('domU (%s): reached /init %s, finished %s, xl rc %s' %
@@ -257,6 +278,10 @@ def show(r, name, settings):
                                                         d['balloon']['current_kb']))
         for m in d['mem_set']:
             p('  xl mem-set ' + m)
+        for f in d.get('balloon_follow', []):
+            p('  balloon ' + ' '.join('%s=%s' % kv_ for kv_ in f.items()))
+        if d.get('pattern'):
+            p('  pattern holder: %s' % ' '.join('%s=%s' % kv_ for kv_ in d['pattern'].items()))
         if d.get('error'):
             p('  error: ' + d['error'])
     if r['kunit']:

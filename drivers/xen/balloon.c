@@ -1,0 +1,983 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Xen balloon: give memory back to Xen and take it again.
+ *
+ *                 target_kb (sysfs)    memory/target (xenstore)
+ *                          \              /
+ *                    xen_balloon_set_target()
+ *                               |  clamp: Xen's ceiling, pages we can
+ *                               |  fill, the safe floor
+ *                               v
+ *   +-----------------  xen_balloon_step()  ------------------+
+ *   | grow (current < target)          shrink (current > target)
+ *   | ballooned list --> classify pfn  page allocator --> unmap
+ *   |   EMPTY: populate_physmap          (multicall) --> P2M ~0
+ *   |   else:  parked, counted, logged   --> decrease_reservation
+ *   | --> P2M + kernel mapping             --> ballooned list
+ *   |     (multicall) --> page allocator
+ *   +--- one batch of BALLOON_BATCH pages, then the worker requeues
+ *
+ * The ballooned list holds pages with no machine frame behind them: the
+ * extra regions the memory setup left unpopulated (xen_extra_mem[]) and
+ * the pages we gave back to Xen. Only those pages are ever populated, and
+ * only after the P2M says the pfn is empty: a pfn that is identity (a hole
+ * or MMIO mapped 1:1), foreign (a grant mapping) or already backed would be
+ * corrupted by a new frame, and a pfn outside E820 RAM is not memory at
+ * all. Such pages are moved to the parked list, counted per kind and
+ * logged; they are never populated and never crash the guest.
+ *
+ * Accounting. balloon_stats.current_pages starts as Xen's count of our
+ * pages (XENMEM_current_reservation) and moves only by what Xen confirms:
+ * a populate that gives N frames adds N, a decrease that takes N frames
+ * removes N. Pages Xen did not fill go back to the ballooned list; frames
+ * Xen did not take are mapped again and go back to the allocator. A frame
+ * we got but could not map is handed back to Xen. So current_kb always
+ * equals what Xen reports for the domain.
+ *
+ * Pacing, as upstream: every batch that moves pages resets schedule_delay
+ * and retry_count to 1 and runs the next batch at once (from a workqueue,
+ * so the worker never spins). A batch that moves nothing doubles
+ * schedule_delay up to max_schedule_delay; past max_retry_count tries (0:
+ * unlimited) the balloon gives up until the target changes. When growth
+ * cannot go on at all (Xen's ceiling, no ballooned page left) the balloon
+ * goes idle at once and says why in info/stop_reason.
+ *
+ * Safe floor. Ballooning a guest below what it cannot give back kills it
+ * (the OOM killer, then a panic). The floor is
+ *
+ *   floor = boot_reserved + unreclaimable + reserve + margin
+ *   boot_reserved = pages at boot - pages handed to the allocator
+ *                   (kernel image, struct pages for the whole reachable
+ *                   range, the P2M, early page tables)
+ *   unreclaimable = unreclaimable slab + page tables + kernel stacks
+ *                   + unevictable pages + anonymous and shmem pages when
+ *                   there is no swap
+ *   reserve       = the allocator's watermark reserve (totalreserve_pages)
+ *   margin        = 16 MiB + 1/32 of the pages at boot
+ *
+ * A target below it is raised to it (never above the current size) unless
+ * xen.balloon_below_floor=1. While shrinking, pages are taken with
+ * __GFP_NORETRY: when the allocator fails the balloon stops early and
+ * backs off instead of driving the guest into the OOM killer.
+ *
+ * Memory hotplug beyond the E820 (XEN_BALLOON_MEMORY_HOTPLUG) is not
+ * supported: the balloon grows only into the extra regions.
+ */
+#define pr_fmt(fmt) "xen:balloon: " fmt
+
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/swap.h>
+#include <linux/vmstat.h>
+#include <kunit/visibility.h>
+
+#ifdef CONFIG_X86
+#include <asm/e820/api.h>
+#endif
+#include <asm/tlbflush.h>
+#include <asm/xen/hypercall.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/page.h>
+
+#include <xen/balloon.h>
+#include <xen/balloon_core.h>
+#include <xen/features.h>
+#include <xen/interface/memory.h>
+#include <xen/mem-reservation.h>
+#include <xen/page.h>
+#include <xen/xen.h>
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "xen."
+
+static bool balloon_below_floor;
+module_param(balloon_below_floor, bool, 0644);
+MODULE_PARM_DESC(balloon_below_floor,
+		 "Obey balloon targets below the safe floor (may kill the guest)");
+
+static bool balloon_multicall = true;
+module_param(balloon_multicall, bool, 0644);
+MODULE_PARM_DESC(balloon_multicall,
+		 "Batch kernel-mapping updates in multicalls (else one hypercall a page)");
+
+/* How far one batch may look past refused pages for fillable ones. */
+#define BALLOON_SCAN_LIMIT	(4 * BALLOON_BATCH)
+
+/* Floor margin: a fixed part and a part that scales with the guest. */
+#define BALLOON_FLOOR_MARGIN_PAGES	((16UL << 20) >> PAGE_SHIFT)
+#define BALLOON_FLOOR_MARGIN_SHIFT	5
+
+/* Pages taken to balloon out: no OOM killer, no emergency reserves. */
+#define GFP_BALLOON \
+	(GFP_HIGHUSER | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC)
+
+/* Result of one batch. */
+enum balloon_step_result {
+	BALLOON_STEP_MOVED,	/* pages moved: run the next batch now */
+	BALLOON_STEP_IDLE,	/* nothing more to do (or possible) */
+	BALLOON_STEP_RETRY,	/* nothing moved: back off and try again */
+};
+
+struct balloon_stats balloon_stats;
+EXPORT_SYMBOL_GPL(balloon_stats);
+
+struct xen_balloon xen_balloon;
+
+static const char * const balloon_pfn_kind_names[BALLOON_PFN_NR_KINDS] = {
+	[BALLOON_PFN_EMPTY] = "empty",
+	[BALLOON_PFN_IDENTITY] = "identity",
+	[BALLOON_PFN_FOREIGN] = "foreign",
+	[BALLOON_PFN_BACKED] = "backed",
+	[BALLOON_PFN_HOLE] = "e820_hole",
+	[BALLOON_PFN_UNMAPPABLE] = "unmappable",
+};
+
+static const char * const balloon_stop_names[BALLOON_STOP_NR] = {
+	[BALLOON_STOP_NONE] = "none",
+	[BALLOON_STOP_MAX_RESERVATION] = "max_reservation",
+	[BALLOON_STOP_NO_PAGES] = "no_extra_pages",
+	[BALLOON_STOP_REFUSED] = "hypercall_refused",
+	[BALLOON_STOP_PRESSURE] = "allocation_pressure",
+	[BALLOON_STOP_FLOOR] = "safe_floor",
+};
+
+const char *xen_balloon_stop_name(enum balloon_stop stop)
+{
+	return stop < BALLOON_STOP_NR ? balloon_stop_names[stop] : "unknown";
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_stop_name);
+
+/* ---- the ballooned and parked lists ---------------------------------- */
+
+static void balloon_list_add(struct xen_balloon *b, struct page *page,
+			     bool at_tail)
+{
+	__SetPageOffline(page);
+	if (at_tail)
+		list_add_tail(&page->lru, &b->ballooned);
+	else
+		list_add(&page->lru, &b->ballooned);
+	b->stats->balloon_low++;
+}
+
+static struct page *balloon_list_take(struct xen_balloon *b)
+{
+	struct page *page;
+
+	page = list_first_entry_or_null(&b->ballooned, struct page, lru);
+	if (!page)
+		return NULL;
+	list_del(&page->lru);
+	b->stats->balloon_low--;
+	__ClearPageOffline(page);
+	return page;
+}
+
+/* Put back pages[first..last) at the head, keeping their order. */
+static void balloon_list_return(struct xen_balloon *b, struct page **pages,
+				unsigned int first, unsigned int last)
+{
+	while (last > first)
+		balloon_list_add(b, pages[--last], false);
+}
+
+static void balloon_park(struct xen_balloon *b, struct page *page,
+			 enum balloon_pfn_kind kind)
+{
+	__SetPageOffline(page);
+	list_add_tail(&page->lru, &b->parked);
+	b->nr_parked++;
+	b->refused[kind]++;
+	pr_warn_ratelimited("refusing to populate pfn %#lx: %s (%lu refused so far)\n",
+			    page_to_pfn(page), balloon_pfn_kind_names[kind],
+			    b->nr_parked);
+}
+
+/*
+ * The next ballooned page whose pfn may be given a frame, or NULL. Pages
+ * the P2M or the E820 forbid are parked on the way.
+ */
+static struct page *balloon_take_fillable(struct xen_balloon *b,
+					  unsigned int *scanned)
+{
+	enum balloon_pfn_kind kind;
+	struct page *page;
+
+	while (*scanned < BALLOON_SCAN_LIMIT) {
+		page = balloon_list_take(b);
+		if (!page)
+			return NULL;
+		(*scanned)++;
+		kind = b->ops->classify(b, page_to_pfn(page));
+		if (kind == BALLOON_PFN_EMPTY)
+			return page;
+		balloon_park(b, page, kind);
+	}
+	return NULL;
+}
+
+/* Called once per page of the extra regions, and by the test suite. */
+void xen_balloon_add_page(struct xen_balloon *b, struct page *page)
+{
+	balloon_list_add(b, page, true);
+	b->stats->total_pages++;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_add_page);
+
+/* ---- growing and shrinking --------------------------------------------- */
+
+/* Would @more new pages put us at Xen's ceiling for this domain? */
+static bool balloon_at_ceiling(struct xen_balloon *b, unsigned long more)
+{
+	long max = b->ops->max_reservation(b);
+
+	return max > 0 && b->stats->current_pages + more >= max;
+}
+
+/*
+ * Give frames to up to @nr ballooned pages and hand them to the kernel.
+ * Only what Xen gave is counted; pages it did not fill stay ballooned.
+ */
+static enum balloon_step_result balloon_grow(struct xen_balloon *b,
+					     unsigned long nr)
+{
+	unsigned int n = 0, scanned = 0, i, bad = 0;
+	struct page *page;
+	long got, back;
+
+	nr = min_t(unsigned long, nr, BALLOON_BATCH);
+	while (n < nr) {
+		page = balloon_take_fillable(b, &scanned);
+		if (!page)
+			break;
+		b->pages[n] = page;
+		b->frames[n] = page_to_xen_pfn(page);
+		n++;
+	}
+	if (!n) {
+		if (!list_empty(&b->ballooned))
+			return BALLOON_STEP_MOVED;	/* only parked so far */
+		b->stop = BALLOON_STOP_NO_PAGES;
+		return BALLOON_STEP_IDLE;
+	}
+
+	got = b->ops->populate(b, n, b->frames);
+	got = clamp_t(long, got, 0, n);
+	balloon_list_return(b, b->pages, got, n);
+	if (got < n)
+		b->stop = balloon_at_ceiling(b, got) ?
+			  BALLOON_STOP_MAX_RESERVATION : BALLOON_STOP_REFUSED;
+	if (!got)
+		return b->stop == BALLOON_STOP_MAX_RESERVATION ?
+			BALLOON_STEP_IDLE : BALLOON_STEP_RETRY;
+
+	bitmap_zero(b->failed, BALLOON_BATCH);
+	b->ops->map(b, b->pages, b->frames, got, b->failed);
+	for (i = 0; i < got; i++) {
+		if (test_bit(i, b->failed)) {
+			/*
+			 * A frame we cannot use goes back to Xen; the page is
+			 * parked, or the next batch would fail on it again.
+			 */
+			balloon_park(b, b->pages[i], BALLOON_PFN_UNMAPPABLE);
+			b->frames[bad++] = b->frames[i];
+		} else {
+			b->ops->release_page(b, b->pages[i]);
+		}
+	}
+	back = 0;
+	if (bad) {
+		back = clamp_t(long, b->ops->decrease(b, bad, b->frames), 0, bad);
+		pr_err("%u new frames could not be mapped, %ld returned to Xen\n",
+		       bad, back);
+	}
+	b->stats->current_pages += got - back;
+	return BALLOON_STEP_MOVED;
+}
+
+/*
+ * Take up to @nr pages from the kernel and give their frames to Xen.
+ * Returns how many Xen took (they are now on the ballooned list).
+ */
+static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
+{
+	unsigned int n = 0, kept = 0, i;
+	struct page *page;
+	long taken;
+
+	nr = min_t(unsigned long, nr, BALLOON_BATCH);
+	while (n < nr) {
+		page = b->ops->take_page(b, gfp);
+		if (!page) {
+			b->stop = BALLOON_STOP_PRESSURE;
+			break;
+		}
+		b->pages[n++] = page;
+	}
+	if (!n)
+		return 0;
+
+	bitmap_zero(b->failed, BALLOON_BATCH);
+	b->ops->unmap(b, b->pages, b->frames, n, b->failed);
+	for (i = 0; i < n; i++) {
+		if (test_bit(i, b->failed)) {
+			/* Still mapped and backed: the kernel keeps it. */
+			b->ops->release_page(b, b->pages[i]);
+			continue;
+		}
+		b->pages[kept] = b->pages[i];
+		b->frames[kept] = b->frames[i];
+		kept++;
+	}
+	if (!kept)
+		return 0;
+
+	taken = clamp_t(long, b->ops->decrease(b, kept, b->frames), 0, kept);
+	for (i = 0; i < taken; i++)
+		balloon_list_add(b, b->pages[i], false);
+	b->stats->current_pages -= taken;
+	if (taken == kept)
+		return taken;
+
+	/* Xen left us these frames: map them again and keep using them. */
+	b->stop = BALLOON_STOP_REFUSED;
+	n = kept - taken;
+	bitmap_zero(b->failed, BALLOON_BATCH);
+	b->ops->map(b, b->pages + taken, b->frames + taken, n, b->failed);
+	for (i = 0; i < n; i++) {
+		page = b->pages[taken + i];
+		if (test_bit(i, b->failed))
+			balloon_park(b, page, BALLOON_PFN_UNMAPPABLE);
+		else
+			b->ops->release_page(b, page);
+	}
+	return taken;
+}
+
+/* ---- the target -------------------------------------------------------- */
+
+unsigned long xen_balloon_floor(const struct balloon_floor_input *in)
+{
+	unsigned long margin, floor;
+
+	margin = BALLOON_FLOOR_MARGIN_PAGES +
+		 (in->boot_pages >> BALLOON_FLOOR_MARGIN_SHIFT);
+	if (check_add_overflow(in->boot_reserved, in->unreclaimable, &floor) ||
+	    check_add_overflow(floor, in->reserve, &floor) ||
+	    check_add_overflow(floor, margin, &floor))
+		return ULONG_MAX;
+	return floor;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_floor);
+
+/*
+ * The target the balloon works toward: what was asked, capped by Xen's
+ * ceiling and by the pages we could fill, and raised to the safe floor
+ * (but never above the current size: the floor only stops shrinking).
+ * Records in b->stop which limit applied; the batch that follows may
+ * replace it with what stopped it (Xen refused, the allocator ran dry).
+ */
+static unsigned long balloon_effective_target(struct xen_balloon *b)
+{
+	unsigned long want = b->requested_pages, cur = b->stats->current_pages;
+	unsigned long reach = cur + b->stats->balloon_low, floor;
+	long max = b->ops->max_reservation(b);
+	enum balloon_stop why = BALLOON_STOP_NONE;
+
+	if (max > 0 && want > max) {
+		want = max;
+		why = BALLOON_STOP_MAX_RESERVATION;
+	}
+	if (want > reach) {
+		want = reach;
+		why = BALLOON_STOP_NO_PAGES;
+	}
+	floor = b->ops->floor ? b->ops->floor(b) : b->floor_pages;
+	b->floor_pages = floor;
+	if (!b->below_floor_ok && want < floor && want < cur) {
+		want = min(floor, cur);
+		why = BALLOON_STOP_FLOOR;
+	}
+	b->stop = why;
+	b->stats->target_pages = want;
+	return want;
+}
+
+/* Upstream's pacing: reset on progress, exponential backoff otherwise. */
+static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
+{
+	struct balloon_stats *st = b->stats;
+
+	if (r != BALLOON_STEP_RETRY) {
+		st->schedule_delay = 1;
+		st->retry_count = 1;
+		b->state = BALLOON_IDLE;
+		return r == BALLOON_STEP_MOVED ? 0 : -1;
+	}
+	st->retry_count++;
+	if (st->max_retry_count != RETRY_UNLIMITED &&
+	    st->retry_count > st->max_retry_count) {
+		st->schedule_delay = 1;
+		st->retry_count = 1;
+		b->state = BALLOON_CANCELED;
+		pr_info("giving up on target %lu KiB at %lu KiB: %s\n",
+			st->target_pages << (PAGE_SHIFT - 10),
+			st->current_pages << (PAGE_SHIFT - 10),
+			xen_balloon_stop_name(b->stop));
+		return -1;
+	}
+	st->schedule_delay = min(st->schedule_delay * 2, st->max_schedule_delay);
+	b->state = BALLOON_BACKOFF;
+	return st->schedule_delay;
+}
+
+/*
+ * One batch toward the target. Returns 0 to run again at once, a delay
+ * in seconds to back off, or -1 when there is nothing more to do.
+ */
+long xen_balloon_step(struct xen_balloon *b)
+{
+	enum balloon_step_result r = BALLOON_STEP_IDLE;
+	unsigned long target, cur;
+	long taken, delay;
+
+	mutex_lock(&b->lock);
+	target = balloon_effective_target(b);
+	cur = b->stats->current_pages;
+	if (cur < target) {
+		r = balloon_grow(b, target - cur);
+	} else if (cur > target) {
+		taken = balloon_shrink(b, cur - target, GFP_BALLOON);
+		if (!taken || b->stop == BALLOON_STOP_PRESSURE)
+			r = BALLOON_STEP_RETRY;
+		else
+			r = BALLOON_STEP_MOVED;
+	}
+	delay = balloon_schedule(b, r);
+	mutex_unlock(&b->lock);
+	return delay;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_step);
+
+static void balloon_kick(struct xen_balloon *b)
+{
+	if (b->wq)
+		mod_delayed_work(b->wq, &b->work, 0);
+}
+
+void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
+{
+	unsigned long old_request;
+
+	mutex_lock(&b->lock);
+	old_request = b->requested_pages;
+	b->requested_pages = pages;
+	b->state = BALLOON_IDLE;
+	balloon_effective_target(b);
+	/* Once per new request that cannot be met as asked. */
+	if (b->stats->target_pages != pages && pages != old_request)
+		pr_info("target %lu KiB clamped to %lu KiB: %s\n",
+			pages << (PAGE_SHIFT - 10),
+			b->stats->target_pages << (PAGE_SHIFT - 10),
+			xen_balloon_stop_name(b->stop));
+	mutex_unlock(&b->lock);
+	balloon_kick(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_set_target);
+
+static void balloon_work_fn(struct work_struct *work)
+{
+	struct xen_balloon *b = container_of(to_delayed_work(work),
+					     struct xen_balloon, work);
+	long delay = xen_balloon_step(b);
+
+	if (delay >= 0)
+		queue_delayed_work(b->wq, &b->work, delay * HZ);
+}
+
+void balloon_set_new_target(unsigned long target)
+{
+	xen_balloon_set_target(&xen_balloon, target);
+}
+EXPORT_SYMBOL_GPL(balloon_set_new_target);
+
+/* ---- lending ballooned pages to other drivers ------------------------- */
+
+void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
+			   struct page **pages)
+{
+	unsigned int i;
+
+	mutex_lock(&b->lock);
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			balloon_list_add(b, pages[i], false);
+	b->stats->target_unpopulated -= nr;
+	mutex_unlock(&b->lock);
+	balloon_kick(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_give_back);
+
+int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
+		       struct page **pages)
+{
+	unsigned int got = 0, scanned;
+	struct page *page;
+	int ret = 0;
+
+	mutex_lock(&b->lock);
+	while (got < nr) {
+		scanned = 0;
+		page = balloon_take_fillable(b, &scanned);
+		if (!page) {
+			if (!list_empty(&b->ballooned))
+				continue;
+			/* None left: make some by shrinking. */
+			if (balloon_shrink(b, nr - got, GFP_USER) > 0)
+				continue;
+			ret = -ENOMEM;
+			break;
+		}
+		ret = b->ops->lend(b, page);
+		if (ret) {
+			balloon_list_add(b, page, false);
+			break;
+		}
+		pages[got++] = page;
+	}
+	b->stats->target_unpopulated += got;
+	mutex_unlock(&b->lock);
+	if (ret)
+		xen_balloon_give_back(b, got, pages);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_borrow);
+
+/**
+ * xen_alloc_ballooned_pages - borrow pages that have no frame behind them
+ * @nr_pages: how many
+ * @pages: receives them
+ *
+ * For grant and foreign mappings (gntdev, privcmd). Uses ballooned pages
+ * first and balloons out more if there are too few.
+ *
+ * Return: 0 or -ENOMEM (then nothing is borrowed).
+ */
+int xen_alloc_ballooned_pages(unsigned int nr_pages, struct page **pages)
+{
+	return xen_balloon_borrow(&xen_balloon, nr_pages, pages);
+}
+EXPORT_SYMBOL(xen_alloc_ballooned_pages);
+
+/**
+ * xen_free_ballooned_pages - return pages from xen_alloc_ballooned_pages()
+ * @nr_pages: how many
+ * @pages: the pages (NULL entries are skipped)
+ */
+void xen_free_ballooned_pages(unsigned int nr_pages, struct page **pages)
+{
+	xen_balloon_give_back(&xen_balloon, nr_pages, pages);
+}
+EXPORT_SYMBOL(xen_free_ballooned_pages);
+
+/* ---- parsing sysfs and xenstore input ---------------------------------- */
+
+/* A whole unsigned number, with an optional newline; nothing else. */
+static int balloon_parse_u64(const char *buf, u64 *val)
+{
+	if (!buf || *buf == '+' || *buf == '-')
+		return -EINVAL;
+	return kstrtou64(buf, 0, val) ? -EINVAL : 0;
+}
+
+int xen_balloon_parse_kb(const char *buf, unsigned long *pages)
+{
+	u64 kb;
+
+	if (balloon_parse_u64(buf, &kb))
+		return -EINVAL;
+	/* The target is also shown in bytes: that must not overflow. */
+	if (kb > U64_MAX >> 10)
+		return -EINVAL;
+	*pages = kb >> (PAGE_SHIFT - 10);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_kb);
+
+/* Bytes with an optional K, M, G, T, P or E suffix (binary, as memparse). */
+int xen_balloon_parse_bytes(const char *buf, unsigned long *pages)
+{
+	static const char suffixes[] = "kmgtpe";
+	char num[32], *s;
+	size_t len;
+	u64 val;
+	int shift = 0;
+
+	if (!buf)
+		return -EINVAL;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, buf, len);
+	num[len] = '\0';
+	s = strchr(suffixes, tolower(num[len - 1]));
+	/* In hex, a trailing e is a digit, not exa. */
+	if (s && *s && !(*s == 'e' && len > 2 && num[0] == '0' &&
+			 tolower(num[1]) == 'x')) {
+		shift = 10 * (s - suffixes + 1);
+		num[--len] = '\0';
+	}
+	if (balloon_parse_u64(num, &val) || val > (U64_MAX >> shift))
+		return -EINVAL;
+	*pages = (val << shift) >> PAGE_SHIFT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_bytes);
+
+/* ---- setup ------------------------------------------------------------- */
+
+void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
+		       struct balloon_stats *stats, unsigned long current_pages)
+{
+	b->ops = ops;
+	b->stats = stats;
+	mutex_init(&b->lock);
+	INIT_LIST_HEAD(&b->ballooned);
+	INIT_LIST_HEAD(&b->parked);
+	INIT_DELAYED_WORK(&b->work, balloon_work_fn);
+	memset(stats, 0, sizeof(*stats));
+	stats->current_pages = current_pages;
+	stats->target_pages = current_pages;
+	stats->total_pages = current_pages;
+	stats->schedule_delay = 1;
+	stats->max_schedule_delay = 32;
+	stats->retry_count = 1;
+	stats->max_retry_count = 4;
+	b->requested_pages = current_pages;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_setup);
+
+/* ---- the real hypervisor ----------------------------------------------- */
+
+#ifdef CONFIG_XEN_HAVE_PVMMU
+/* Kernel-mapping updates go to Xen in multicalls of this many entries. */
+#define BALLOON_MC_BATCH	64
+static struct multicall_entry balloon_mc[BALLOON_MC_BATCH];
+
+/*
+ * Set the kernel mapping of pages[first..first+nr) to @ptes[i] (machine
+ * PTEs) in one multicall; mark the entries Xen refused in @failed.
+ */
+static void xen_mc_update_va(struct page **pages, const pte_t *ptes,
+			     unsigned int first, unsigned int nr,
+			     unsigned long *failed)
+{
+	unsigned long va;
+	unsigned int i;
+
+	if (!balloon_multicall) {
+		for (i = 0; i < nr; i++) {
+			va = (unsigned long)page_address(pages[first + i]);
+			if (HYPERVISOR_update_va_mapping(va, ptes[i], 0))
+				set_bit(first + i, failed);
+		}
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		MULTI_update_va_mapping(&balloon_mc[i],
+					(unsigned long)page_address(pages[first + i]),
+					ptes[i], 0);
+	if (HYPERVISOR_multicall(balloon_mc, nr)) {
+		for (i = 0; i < nr; i++)
+			set_bit(first + i, failed);
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		if (balloon_mc[i].result)
+			set_bit(first + i, failed);
+}
+#endif
+
+static bool xen_balloon_pv_mmu(void)
+{
+	return IS_ENABLED(CONFIG_XEN_HAVE_PVMMU) &&
+	       !xen_feature(XENFEAT_auto_translated_physmap);
+}
+
+static void xen_real_map(struct xen_balloon *b, struct page **pages,
+			 xen_pfn_t *frames, unsigned int nr,
+			 unsigned long *failed)
+{
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	pte_t ptes[BALLOON_MC_BATCH];
+	unsigned int i, j, n;
+
+	if (!xen_balloon_pv_mmu())
+		return;
+	for (i = 0; i < nr; i += n) {
+		n = balloon_multicall ? min_t(unsigned int, nr - i, BALLOON_MC_BATCH) : 1;
+		for (j = 0; j < n; j++) {
+			ptes[j] = mfn_pte(frames[i + j], PAGE_KERNEL);
+			if (!set_phys_to_machine(page_to_pfn(pages[i + j]),
+						 frames[i + j])) {
+				/* No P2M slot: leave the page unmapped. */
+				ptes[j] = __pte_ma(0);
+				set_bit(i + j, failed);
+			}
+		}
+		xen_mc_update_va(pages, ptes, i, n, failed);
+		for (j = 0; j < n; j++)
+			if (test_bit(i + j, failed))
+				__set_phys_to_machine(page_to_pfn(pages[i + j]),
+						      INVALID_P2M_ENTRY);
+	}
+#endif
+}
+
+static void xen_real_unmap(struct xen_balloon *b, struct page **pages,
+			   xen_pfn_t *frames, unsigned int nr,
+			   unsigned long *failed)
+{
+	unsigned int i;
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	pte_t ptes[BALLOON_MC_BATCH];
+	unsigned int j, n;
+#endif
+
+	for (i = 0; i < nr; i++)
+		frames[i] = xen_page_to_gfn(pages[i]);
+	if (!xen_balloon_pv_mmu())
+		return;
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	for (i = 0; i < nr; i += n) {
+		n = balloon_multicall ? min_t(unsigned int, nr - i, BALLOON_MC_BATCH) : 1;
+		for (j = 0; j < n; j++)
+			ptes[j] = __pte_ma(0);
+		xen_mc_update_va(pages, ptes, i, n, failed);
+		for (j = 0; j < n; j++)
+			if (!test_bit(i + j, failed))
+				__set_phys_to_machine(page_to_pfn(pages[i + j]),
+						      INVALID_P2M_ENTRY);
+	}
+	flush_tlb_all();
+#endif
+}
+
+static long xen_real_populate(struct xen_balloon *b, unsigned int nr,
+			      xen_pfn_t *frames)
+{
+	return xenmem_reservation_increase(nr, frames);
+}
+
+static long xen_real_decrease(struct xen_balloon *b, unsigned int nr,
+			      xen_pfn_t *frames)
+{
+	return xenmem_reservation_decrease(nr, frames);
+}
+
+static long xen_real_reservation(int op)
+{
+	domid_t self = DOMID_SELF;
+
+	return HYPERVISOR_memory_op(op, &self);
+}
+
+static long xen_real_current(struct xen_balloon *b)
+{
+	return xen_real_reservation(XENMEM_current_reservation);
+}
+
+static long xen_real_max(struct xen_balloon *b)
+{
+	return xen_real_reservation(XENMEM_maximum_reservation);
+}
+
+static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
+					       unsigned long pfn)
+{
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	if (xen_balloon_pv_mmu()) {
+		unsigned long mfn = __pfn_to_mfn(pfn);
+
+		/* ~0 has the identity and foreign bits set too: test it first. */
+		if (mfn != INVALID_P2M_ENTRY) {
+			if (mfn & IDENTITY_FRAME_BIT)
+				return BALLOON_PFN_IDENTITY;
+			if (mfn & FOREIGN_FRAME_BIT)
+				return BALLOON_PFN_FOREIGN;
+			return BALLOON_PFN_BACKED;
+		}
+	}
+#endif
+#ifdef CONFIG_X86
+	if (!e820__mapped_any(PFN_PHYS(pfn), PFN_PHYS(pfn + 1), E820_TYPE_RAM))
+		return BALLOON_PFN_HOLE;
+#endif
+	return BALLOON_PFN_EMPTY;
+}
+
+static struct page *xen_real_alloc_page(struct xen_balloon *b, gfp_t gfp)
+{
+	struct page *page = alloc_page(gfp);
+
+	if (!page)
+		return NULL;
+	adjust_managed_page_count(page, -1);
+	xenmem_reservation_scrub_page(page);
+	return page;
+}
+
+static void xen_real_release_page(struct xen_balloon *b, struct page *page)
+{
+	free_reserved_page(page);
+}
+
+static int xen_real_lend(struct xen_balloon *b, struct page *page)
+{
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	if (xen_balloon_pv_mmu() && xen_alloc_p2m_entry(page_to_pfn(page)) < 0)
+		return -ENOMEM;
+#endif
+	return 0;
+}
+
+/* What the guest could not give back at boot, in pages. */
+static unsigned long xen_boot_reserved;
+static unsigned long xen_boot_pages;
+
+static unsigned long xen_real_floor(struct xen_balloon *b)
+{
+	struct balloon_floor_input in = {
+		.boot_pages = xen_boot_pages,
+		.boot_reserved = xen_boot_reserved,
+		.reserve = totalreserve_pages,
+	};
+
+	b->below_floor_ok = balloon_below_floor;
+	in.unreclaimable =
+		global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B) +
+		global_node_page_state(NR_PAGETABLE) +
+		(global_node_page_state(NR_KERNEL_STACK_KB) >> (PAGE_SHIFT - 10)) +
+		global_node_page_state(NR_UNEVICTABLE);
+	if (!get_nr_swap_pages())
+		in.unreclaimable += global_node_page_state(NR_ACTIVE_ANON) +
+				    global_node_page_state(NR_INACTIVE_ANON);
+	return xen_balloon_floor(&in);
+}
+
+static const struct xen_balloon_ops xen_real_ops = {
+	.populate = xen_real_populate,
+	.decrease = xen_real_decrease,
+	.current_reservation = xen_real_current,
+	.max_reservation = xen_real_max,
+	.classify = xen_real_classify,
+	.map = xen_real_map,
+	.unmap = xen_real_unmap,
+	.take_page = xen_real_alloc_page,
+	.release_page = xen_real_release_page,
+	.lend = xen_real_lend,
+	.floor = xen_real_floor,
+};
+
+#define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
+
+/*
+ * /sys/kernel/debug/xen_balloon: our counts beside Xen's own count of our
+ * pages, for tests. "accounted" checks that every page the balloon ever
+ * had is in the kernel, ballooned, parked or lent.
+ */
+static int balloon_state_show(struct seq_file *m, void *v)
+{
+	struct xen_balloon *b = m->private;
+	struct balloon_stats *st = b->stats;
+	long xen_cur, xen_max;
+	unsigned int k;
+
+	mutex_lock(&b->lock);
+	xen_cur = b->ops->current_reservation(b);
+	xen_max = b->ops->max_reservation(b);
+	seq_printf(m, "current_kb %lu\n", PG_KB(st->current_pages));
+	seq_printf(m, "xen_current_kb %ld\n", xen_cur > 0 ? PG_KB(xen_cur) : xen_cur);
+	seq_printf(m, "xen_max_kb %ld\n", xen_max > 0 ? PG_KB(xen_max) : xen_max);
+	seq_printf(m, "target_kb %lu\n", PG_KB(st->target_pages));
+	seq_printf(m, "requested_kb %lu\n", PG_KB(b->requested_pages));
+	seq_printf(m, "floor_kb %lu\n", PG_KB(b->floor_pages));
+	seq_printf(m, "ballooned_kb %lu\n", PG_KB(st->balloon_low));
+	seq_printf(m, "parked_kb %lu\n", PG_KB(b->nr_parked));
+	seq_printf(m, "lent_kb %lu\n", PG_KB(st->target_unpopulated));
+	seq_printf(m, "total_kb %lu\n", PG_KB(st->total_pages));
+	seq_printf(m, "accounted %s\n",
+		   st->current_pages + st->balloon_low + b->nr_parked +
+		   st->target_unpopulated == st->total_pages ? "yes" : "no");
+	for (k = BALLOON_PFN_IDENTITY; k < BALLOON_PFN_NR_KINDS; k++)
+		seq_printf(m, "refused %s %lu\n", balloon_pfn_kind_names[k],
+			   b->refused[k]);
+	seq_printf(m, "stop %s\n", xen_balloon_stop_name(b->stop));
+	mutex_unlock(&b->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(balloon_state);
+
+/* The extra regions the memory setup left for the balloon to fill. */
+static void __init balloon_add_extra_regions(struct xen_balloon *b)
+{
+#ifdef CONFIG_XEN_PV
+	unsigned long pfn, end;
+	unsigned int i;
+
+	for (i = 0; i < XEN_EXTRA_MEM_MAX_REGIONS; i++) {
+		if (!xen_extra_mem[i].n_pfns)
+			continue;
+		pfn = xen_extra_mem[i].start_pfn;
+		/* Pages past max_pfn (mem= on the command line) have no struct page. */
+		end = min(max_pfn, pfn + xen_extra_mem[i].n_pfns);
+		for (; pfn < end; pfn++)
+			xen_balloon_add_page(b, pfn_to_page(pfn));
+	}
+#endif
+}
+
+static int __init balloon_init(void)
+{
+	struct xen_balloon *b = &xen_balloon;
+	long cur;
+
+	if (!xen_domain())
+		return -ENODEV;
+
+	cur = xen_real_current(b);
+	if (cur <= 0) {
+#ifdef CONFIG_XEN_PV
+		cur = xen_pv_domain() ?
+			min(xen_start_info->nr_pages - xen_released_pages, max_pfn) :
+			get_num_physpages();
+#else
+		cur = get_num_physpages();
+#endif
+	}
+	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
+	xen_boot_pages = cur;
+	xen_boot_reserved = cur > totalram_pages() ? cur - totalram_pages() : 0;
+	balloon_add_extra_regions(b);
+	b->wq = system_freezable_wq;
+	pr_info("%lu KiB, %lu KiB ballooned, safe floor %lu KiB now\n",
+		cur << (PAGE_SHIFT - 10),
+		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
+		xen_real_floor(b) << (PAGE_SHIFT - 10));
+
+	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
+	xen_balloon_init();
+	return 0;
+}
+subsys_initcall(balloon_init);

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The front of the Xen balloon: the xenstore memory/target watch and
+ * /sys/devices/system/xen_memory/xen_memory0/.
+ *
+ *   xen_memory0/target_kb           rw  target in KiB
+ *   xen_memory0/target              rw  target in bytes (K/M/G/... allowed)
+ *   xen_memory0/schedule_delay      ro  seconds before the next retry
+ *   xen_memory0/max_schedule_delay  rw  cap of schedule_delay (>= 1)
+ *   xen_memory0/retry_count         ro  tries since the last progress
+ *   xen_memory0/max_retry_count     rw  tries before giving up, 0: never
+ *   xen_memory0/scrub_pages         rw  clear pages before giving them back
+ *   xen_memory0/info/current_kb     ro  our reservation as Xen counts it
+ *   xen_memory0/info/low_kb         ro  ballooned pages (no frame behind)
+ *   xen_memory0/info/high_kb        ro  always 0 on 64-bit
+ *   xen_memory0/info/stop_reason    ro  why the target is not (or will not
+ *                                       be) reached: none, max_reservation,
+ *                                       no_extra_pages, hypercall_refused,
+ *                                       allocation_pressure, safe_floor
+ *   xen_memory0/info/requested_kb   ro  the target asked for, unclamped
+ *   xen_memory0/info/floor_kb       ro  the safe floor last computed
+ *   xen_memory0/info/refused_kb     ro  ballooned pages never populated
+ *                                       because the P2M or E820 forbid it
+ *
+ * The names and units of the first nine files are Linux's stable ABI.
+ * Input that is not a whole non-negative number (with the suffixes the
+ * file allows), or that overflows, is refused with -EINVAL and changes
+ * nothing.
+ */
+#define pr_fmt(fmt) "xen:balloon: " fmt
+
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <xen/balloon.h>
+#include <xen/balloon_core.h>
+#include <xen/mem-reservation.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#define PAGES_TO_KB(p)	((unsigned long)(p) << (PAGE_SHIFT - 10))
+
+#ifdef CONFIG_MEMORY_HOTPLUG
+/* Saved by the memory setup; kept for it, the balloon does not hotplug. */
+u64 xen_saved_max_mem_size;
+#endif
+
+/* ---- xenstore memory/target (KiB), written by xl mem-set ---------------- */
+
+/*
+ * An HVM guest's memory/target leaves out what its firmware uses; the
+ * difference to static-max is taken once and applied to every target. PV
+ * guests and dom0 use the target as it is.
+ */
+static long balloon_target_offset(void)
+{
+	unsigned long static_max;
+	char *s;
+
+	if (xen_pv_domain() || xen_initial_domain())
+		return 0;
+	s = xenbus_read(XBT_NIL, "memory", "static-max", NULL);
+	if (IS_ERR(s))
+		s = xenbus_read(XBT_NIL, "memory", "memory_static_max", NULL);
+	if (IS_ERR(s))
+		return 0;
+	if (xen_balloon_parse_kb(s, &static_max))
+		static_max = balloon_stats.current_pages;
+	kfree(s);
+	return (long)static_max - (long)balloon_stats.target_pages;
+}
+
+static void balloon_target_changed(struct xenbus_watch *watch,
+				   const char *path, const char *token)
+{
+	static bool have_offset;
+	static long offset;
+	unsigned long pages;
+	char *s;
+	int err;
+
+	s = xenbus_read(XBT_NIL, "memory", "target", NULL);
+	if (IS_ERR(s))
+		return;	/* dom0 may have none */
+	err = xen_balloon_parse_kb(s, &pages);
+	if (err) {
+		pr_warn_ratelimited("ignoring memory/target \"%.32s\": not a size in KiB\n",
+				    s);
+		kfree(s);
+		return;
+	}
+	kfree(s);
+	if (!have_offset) {
+		offset = balloon_target_offset();
+		have_offset = true;
+	}
+	if (offset > 0 && pages < offset)
+		pages = 0;
+	else
+		pages -= offset;
+	balloon_set_new_target(pages);
+}
+
+static struct xenbus_watch balloon_target_watch = {
+	.node = "memory/target",
+	.callback = balloon_target_changed,
+};
+
+static int balloon_xenstore_ready(struct notifier_block *nb,
+				  unsigned long event, void *data)
+{
+	if (register_xenbus_watch(&balloon_target_watch))
+		pr_err("cannot watch memory/target\n");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block balloon_xenstore_nb = {
+	.notifier_call = balloon_xenstore_ready,
+};
+
+/* ---- sysfs ------------------------------------------------------------- */
+
+static ssize_t target_kb_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(balloon_stats.target_pages));
+}
+
+static ssize_t target_kb_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	unsigned long pages;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (xen_balloon_parse_kb(buf, &pages))
+		return -EINVAL;
+	balloon_set_new_target(pages);
+	return count;
+}
+static DEVICE_ATTR_RW(target_kb);
+
+static ssize_t target_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  (unsigned long long)balloon_stats.target_pages << PAGE_SHIFT);
+}
+
+static ssize_t target_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	unsigned long pages;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (xen_balloon_parse_bytes(buf, &pages))
+		return -EINVAL;
+	balloon_set_new_target(pages);
+	return count;
+}
+static DEVICE_ATTR_RW(target);
+
+static ssize_t schedule_delay_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", balloon_stats.schedule_delay);
+}
+static DEVICE_ATTR_RO(schedule_delay);
+
+static ssize_t retry_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", balloon_stats.retry_count);
+}
+static DEVICE_ATTR_RO(retry_count);
+
+static ssize_t max_schedule_delay_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", balloon_stats.max_schedule_delay);
+}
+
+static ssize_t max_schedule_delay_store(struct device *dev,
+					struct device_attribute *attr,
+					const char *buf, size_t count)
+{
+	unsigned long val;
+
+	if (kstrtoul(buf, 10, &val) || !val || val > INT_MAX / HZ)
+		return -EINVAL;
+	balloon_stats.max_schedule_delay = val;
+	return count;
+}
+static DEVICE_ATTR_RW(max_schedule_delay);
+
+static ssize_t max_retry_count_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", balloon_stats.max_retry_count);
+}
+
+static ssize_t max_retry_count_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	unsigned long val;
+
+	if (kstrtoul(buf, 10, &val))
+		return -EINVAL;
+	balloon_stats.max_retry_count = val;
+	return count;
+}
+static DEVICE_ATTR_RW(max_retry_count);
+
+static ssize_t scrub_pages_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", xen_scrub_pages);
+}
+
+static ssize_t scrub_pages_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	bool val;
+
+	if (kstrtobool(buf, &val))
+		return -EINVAL;
+	xen_scrub_pages = val;
+	return count;
+}
+static DEVICE_ATTR_RW(scrub_pages);
+
+static ssize_t current_kb_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(balloon_stats.current_pages));
+}
+static DEVICE_ATTR_RO(current_kb);
+
+static ssize_t low_kb_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(balloon_stats.balloon_low));
+}
+static DEVICE_ATTR_RO(low_kb);
+
+static ssize_t high_kb_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(balloon_stats.balloon_high));
+}
+static DEVICE_ATTR_RO(high_kb);
+
+static ssize_t stop_reason_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", xen_balloon_stop_name(READ_ONCE(xen_balloon.stop)));
+}
+static DEVICE_ATTR_RO(stop_reason);
+
+static ssize_t requested_kb_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(READ_ONCE(xen_balloon.requested_pages)));
+}
+static DEVICE_ATTR_RO(requested_kb);
+
+static ssize_t floor_kb_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(READ_ONCE(xen_balloon.floor_pages)));
+}
+static DEVICE_ATTR_RO(floor_kb);
+
+static ssize_t refused_kb_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(READ_ONCE(xen_balloon.nr_parked)));
+}
+static DEVICE_ATTR_RO(refused_kb);
+
+static struct attribute *balloon_attrs[] = {
+	&dev_attr_target_kb.attr,
+	&dev_attr_target.attr,
+	&dev_attr_schedule_delay.attr,
+	&dev_attr_max_schedule_delay.attr,
+	&dev_attr_retry_count.attr,
+	&dev_attr_max_retry_count.attr,
+	&dev_attr_scrub_pages.attr,
+	NULL
+};
+
+static const struct attribute_group balloon_group = {
+	.attrs = balloon_attrs,
+};
+
+static struct attribute *balloon_info_attrs[] = {
+	&dev_attr_current_kb.attr,
+	&dev_attr_low_kb.attr,
+	&dev_attr_high_kb.attr,
+	&dev_attr_stop_reason.attr,
+	&dev_attr_requested_kb.attr,
+	&dev_attr_floor_kb.attr,
+	&dev_attr_refused_kb.attr,
+	NULL
+};
+
+static const struct attribute_group balloon_info_group = {
+	.name = "info",
+	.attrs = balloon_info_attrs,
+};
+
+static const struct attribute_group *balloon_groups[] = {
+	&balloon_group,
+	&balloon_info_group,
+	NULL
+};
+
+static struct bus_type balloon_subsys = {
+	.name = "xen_memory",
+	.dev_name = "xen_memory",
+};
+
+static struct device balloon_dev = {
+	.id = 0,
+	.bus = &balloon_subsys,
+	.groups = balloon_groups,
+};
+
+void xen_balloon_init(void)
+{
+	int err;
+
+	err = subsys_system_register(&balloon_subsys, NULL);
+	if (!err) {
+		err = device_register(&balloon_dev);
+		if (err) {
+			put_device(&balloon_dev);
+			bus_unregister(&balloon_subsys);
+		}
+	}
+	if (err)
+		pr_err("no sysfs interface: error %d\n", err);
+	register_xenstore_notifier(&balloon_xenstore_nb);
+}
+EXPORT_SYMBOL_GPL(xen_balloon_init);

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The inside of the Xen balloon (drivers/xen/balloon.c): one balloon
+ * instance and the seam through which it talks to the hypervisor.
+ *
+ * Only the balloon itself, its sysfs front (drivers/xen/xen-balloon.c) and
+ * the KUnit suite xen_balloon include this. The kernel has exactly one live
+ * instance, driven by the real Xen operations; the suite builds private
+ * instances on ordinary pages and drives them with a fake hypervisor that
+ * can grant, refuse and half-succeed.
+ */
+#ifndef _XEN_BALLOON_CORE_H
+#define _XEN_BALLOON_CORE_H
+
+#include <linux/bitmap.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <xen/balloon.h>
+#include <xen/interface/xen.h>
+
+/* Pages handled per hypercall: one page of frame numbers. */
+#define BALLOON_BATCH	(PAGE_SIZE / sizeof(xen_pfn_t))
+
+/* What the P2M (and the E820) say about a pfn we are about to populate. */
+enum balloon_pfn_kind {
+	BALLOON_PFN_EMPTY,	/* no frame behind it: may be populated */
+	BALLOON_PFN_IDENTITY,	/* 1:1 to a machine frame (MMIO, holes) */
+	BALLOON_PFN_FOREIGN,	/* maps another domain's frame */
+	BALLOON_PFN_BACKED,	/* already has a frame of ours */
+	BALLOON_PFN_HOLE,	/* not RAM in the E820 */
+	BALLOON_PFN_UNMAPPABLE,	/* a frame for it could not be mapped */
+	BALLOON_PFN_NR_KINDS
+};
+
+/*
+ * Why the balloon is not (or no longer) moving toward the target the user
+ * asked for. Shown in info/stop_reason.
+ */
+enum balloon_stop {
+	BALLOON_STOP_NONE,		/* at the target, or on the way */
+	BALLOON_STOP_MAX_RESERVATION,	/* Xen's ceiling for this domain */
+	BALLOON_STOP_NO_PAGES,		/* no ballooned page left to fill */
+	BALLOON_STOP_REFUSED,		/* Xen refused to give memory */
+	BALLOON_STOP_PRESSURE,		/* the allocator ran dry ballooning down */
+	BALLOON_STOP_FLOOR,		/* target below the safe floor */
+	BALLOON_STOP_NR
+};
+
+struct xen_balloon;
+
+/*
+ * The hypervisor and kernel side effects of the balloon. All frame arrays
+ * hold one xen_pfn_t per page.
+ *
+ * @populate:	XENMEM_populate_physmap of @nr pages whose pfns are in
+ *		@frames; on return the first N entries hold the new frames.
+ *		Returns N (0..@nr) or a negative errno.
+ * @decrease:	XENMEM_decrease_reservation of the frames in @frames.
+ *		Returns how many leading frames Xen took, or a negative errno.
+ * @current_reservation: pages Xen counts for this domain, or -errno.
+ * @max_reservation: Xen's ceiling in pages for this domain, or -errno.
+ * @classify:	what the P2M and the E820 say about @pfn.
+ * @map:	enter frames[i] for pages[i] in the P2M and the kernel mapping;
+ *		sets bit i in @failed for each page that could not be mapped
+ *		(its P2M entry is left invalid).
+ * @unmap:	drop the kernel mapping and the P2M entry of each page, and
+ *		store its frame in frames[i]; sets bit i in @failed for each
+ *		page whose mapping could not be dropped (left fully mapped).
+ * @take_page:	take a page from the kernel to balloon out; NULL if none.
+ * @release_page: give a newly backed page to the kernel's allocator.
+ * @lend:	prepare a ballooned page to be lent to another driver.
+ * @floor:	the safe floor in pages now (optional: else @floor_pages).
+ */
+struct xen_balloon_ops {
+	long (*populate)(struct xen_balloon *b, unsigned int nr,
+			 xen_pfn_t *frames);
+	long (*decrease)(struct xen_balloon *b, unsigned int nr,
+			 xen_pfn_t *frames);
+	long (*current_reservation)(struct xen_balloon *b);
+	long (*max_reservation)(struct xen_balloon *b);
+	enum balloon_pfn_kind (*classify)(struct xen_balloon *b,
+					  unsigned long pfn);
+	void (*map)(struct xen_balloon *b, struct page **pages,
+		    xen_pfn_t *frames, unsigned int nr, unsigned long *failed);
+	void (*unmap)(struct xen_balloon *b, struct page **pages,
+		      xen_pfn_t *frames, unsigned int nr,
+		      unsigned long *failed);
+	struct page *(*take_page)(struct xen_balloon *b, gfp_t gfp);
+	void (*release_page)(struct xen_balloon *b, struct page *page);
+	int (*lend)(struct xen_balloon *b, struct page *page);
+	unsigned long (*floor)(struct xen_balloon *b);
+};
+
+/* Inputs of the safe floor, all in pages (see xen_balloon_floor()). */
+struct balloon_floor_input {
+	unsigned long boot_pages;	/* reservation when the balloon began */
+	unsigned long boot_reserved;	/* never given to the page allocator */
+	unsigned long unreclaimable;	/* held now and not reclaimable */
+	unsigned long reserve;		/* the allocator's watermark reserve */
+};
+
+/*
+ * One balloon. @stats is what the sysfs front shows; everything else is
+ * protected by @lock.
+ */
+struct xen_balloon {
+	const struct xen_balloon_ops *ops;
+	void *priv;
+	struct balloon_stats *stats;
+	/* Serialises batches, lending and target changes. */
+	struct mutex lock;
+	struct list_head ballooned;	/* pages without a frame, to fill */
+	struct list_head parked;	/* pages refused for populating */
+	unsigned long nr_parked;
+	unsigned long refused[BALLOON_PFN_NR_KINDS];
+	unsigned long requested_pages;	/* the target before clamping */
+	unsigned long floor_pages;	/* 0: no floor */
+	bool below_floor_ok;
+	enum balloon_stop stop;
+	enum { BALLOON_IDLE, BALLOON_BACKOFF, BALLOON_CANCELED } state;
+	struct delayed_work work;
+	struct workqueue_struct *wq;	/* NULL: the caller steps by hand */
+	/* Scratch for one batch. */
+	xen_pfn_t frames[BALLOON_BATCH];
+	struct page *pages[BALLOON_BATCH];
+	DECLARE_BITMAP(failed, BALLOON_BATCH);
+};
+
+extern struct xen_balloon xen_balloon;
+
+void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
+		       struct balloon_stats *stats, unsigned long current_pages);
+void xen_balloon_add_page(struct xen_balloon *b, struct page *page);
+long xen_balloon_step(struct xen_balloon *b);
+void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages);
+int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
+		       struct page **pages);
+void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
+			   struct page **pages);
+const char *xen_balloon_stop_name(enum balloon_stop stop);
+
+unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
+int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
+int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);
+
+#endif /* _XEN_BALLOON_CORE_H */

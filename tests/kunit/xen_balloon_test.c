@@ -1,0 +1,748 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen_balloon: the balloon driver (drivers/xen/balloon.c) against a fake
+ * hypervisor. Each case builds a private balloon on ordinary pages:
+ * FAKE_KERNEL pages "in the kernel" (backed, Xen's reservation) and
+ * FAKE_EXTRA pages on the ballooned list, as the extra regions would be.
+ * The fake can grant, refuse and half-succeed, and marks pfns as identity,
+ * foreign, backed or a hole. It records every pfn it is asked to populate,
+ * so a populated identity pfn fails the case. At the end every page must
+ * be in exactly one place (ballooned, parked, in the kernel or lent):
+ * nothing leaked.
+ */
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <xen/balloon_core.h>
+
+#define FAKE_KERNEL	64
+#define FAKE_EXTRA	1100
+#define FAKE_PAGES	(FAKE_KERNEL + FAKE_EXTRA)
+#define FAKE_MFN_BASE	0x100000UL
+#define FAKE_UNLIMITED	(-1L)
+
+struct fake_xen {
+	struct xen_balloon *b;
+	struct balloon_stats stats;
+	struct page *page[FAKE_PAGES];
+	u8 kind[FAKE_PAGES];
+	DECLARE_BITMAP(backed, FAKE_PAGES);
+	struct list_head kernel;	/* pages the kernel owns (released) */
+	unsigned int nr_kernel;
+	unsigned int nr_lent;
+	long reservation;
+	long max_reservation;		/* <= 0: none */
+	long grant_budget;		/* frames Xen still gives; -1: any */
+	long grant_per_call;		/* -1: all asked */
+	long take_budget;		/* frames Xen still takes; -1: any */
+	long populate_errno;		/* returned instead of a count */
+	long alloc_budget;		/* pages the allocator still gives */
+	unsigned long map_fail_pfn;	/* this pfn cannot be mapped */
+	int lend_errno;
+	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
+	unsigned int populate_calls;
+};
+
+static int fake_index(struct fake_xen *f, unsigned long pfn)
+{
+	int i;
+
+	for (i = 0; i < FAKE_PAGES; i++)
+		if (page_to_pfn(f->page[i]) == pfn)
+			return i;
+	return -1;
+}
+
+static struct fake_xen *fake_of(struct xen_balloon *b)
+{
+	return b->priv;
+}
+
+static long fake_populate(struct xen_balloon *b, unsigned int nr,
+			  xen_pfn_t *frames)
+{
+	struct fake_xen *f = fake_of(b);
+	long give = nr;
+	unsigned int i;
+	int idx;
+
+	f->populate_calls++;
+	for (i = 0; i < nr; i++) {
+		idx = fake_index(f, frames[i]);
+		if (idx < 0 || f->kind[idx] != BALLOON_PFN_EMPTY ||
+		    test_bit(idx, f->backed))
+			f->bad_populates++;
+	}
+	if (f->populate_errno)
+		return f->populate_errno;
+	if (f->grant_per_call >= 0)
+		give = min(give, f->grant_per_call);
+	if (f->grant_budget >= 0)
+		give = min(give, f->grant_budget);
+	if (f->max_reservation > 0)
+		give = min(give, max(0L, f->max_reservation - f->reservation));
+	for (i = 0; i < give; i++)
+		frames[i] = FAKE_MFN_BASE + frames[i];
+	if (f->grant_budget >= 0)
+		f->grant_budget -= give;
+	f->reservation += give;
+	return give;
+}
+
+static long fake_decrease(struct xen_balloon *b, unsigned int nr,
+			  xen_pfn_t *frames)
+{
+	struct fake_xen *f = fake_of(b);
+	long take = nr;
+
+	if (f->take_budget >= 0) {
+		take = min(take, f->take_budget);
+		f->take_budget -= take;
+	}
+	f->reservation -= take;
+	return take;
+}
+
+static long fake_current(struct xen_balloon *b)
+{
+	return fake_of(b)->reservation;
+}
+
+static long fake_max(struct xen_balloon *b)
+{
+	return fake_of(b)->max_reservation;
+}
+
+static enum balloon_pfn_kind fake_classify(struct xen_balloon *b,
+					   unsigned long pfn)
+{
+	struct fake_xen *f = fake_of(b);
+	int idx = fake_index(f, pfn);
+
+	if (idx < 0)
+		return BALLOON_PFN_HOLE;
+	if (f->kind[idx] != BALLOON_PFN_EMPTY)
+		return f->kind[idx];
+	return test_bit(idx, f->backed) ? BALLOON_PFN_BACKED : BALLOON_PFN_EMPTY;
+}
+
+static void fake_map(struct xen_balloon *b, struct page **pages,
+		     xen_pfn_t *frames, unsigned int nr, unsigned long *failed)
+{
+	struct fake_xen *f = fake_of(b);
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		unsigned long pfn = page_to_pfn(pages[i]);
+
+		if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
+			set_bit(i, failed);
+		else
+			set_bit(fake_index(f, pfn), f->backed);
+	}
+}
+
+static void fake_unmap(struct xen_balloon *b, struct page **pages,
+		       xen_pfn_t *frames, unsigned int nr,
+		       unsigned long *failed)
+{
+	struct fake_xen *f = fake_of(b);
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		frames[i] = FAKE_MFN_BASE + page_to_pfn(pages[i]);
+		clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
+	}
+}
+
+static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
+{
+	struct fake_xen *f = fake_of(b);
+	struct page *page;
+
+	if (!f->alloc_budget)
+		return NULL;
+	page = list_first_entry_or_null(&f->kernel, struct page, lru);
+	if (!page)
+		return NULL;
+	list_del(&page->lru);
+	f->nr_kernel--;
+	if (f->alloc_budget > 0)
+		f->alloc_budget--;
+	return page;
+}
+
+static void fake_release_page(struct xen_balloon *b, struct page *page)
+{
+	struct fake_xen *f = fake_of(b);
+
+	list_add_tail(&page->lru, &f->kernel);
+	f->nr_kernel++;
+}
+
+static int fake_lend(struct xen_balloon *b, struct page *page)
+{
+	return fake_of(b)->lend_errno;
+}
+
+static const struct xen_balloon_ops fake_ops = {
+	.populate = fake_populate,
+	.decrease = fake_decrease,
+	.current_reservation = fake_current,
+	.max_reservation = fake_max,
+	.classify = fake_classify,
+	.map = fake_map,
+	.unmap = fake_unmap,
+	.take_page = fake_alloc_page,
+	.release_page = fake_release_page,
+	.lend = fake_lend,
+};
+
+static int xen_balloon_test_init(struct kunit *test)
+{
+	struct fake_xen *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->b = kunit_kzalloc(test, sizeof(*f->b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->b);
+	INIT_LIST_HEAD(&f->kernel);
+	for (i = 0; i < FAKE_PAGES; i++) {
+		f->page[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
+	}
+	f->grant_budget = FAKE_UNLIMITED;
+	f->grant_per_call = FAKE_UNLIMITED;
+	f->take_budget = FAKE_UNLIMITED;
+	f->alloc_budget = FAKE_UNLIMITED;
+	f->map_fail_pfn = ULONG_MAX;
+	f->reservation = FAKE_KERNEL;
+
+	xen_balloon_setup(f->b, &fake_ops, &f->stats, FAKE_KERNEL);
+	f->b->priv = f;
+	for (i = 0; i < FAKE_KERNEL; i++) {
+		set_bit(i, f->backed);
+		fake_release_page(f->b, f->page[i]);
+	}
+	for (; i < FAKE_PAGES; i++)
+		xen_balloon_add_page(f->b, f->page[i]);
+	test->priv = f;
+	return 0;
+}
+
+static unsigned int list_count(struct list_head *head)
+{
+	struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+/* Every page is in exactly one place, and we agree with Xen. */
+static void expect_no_page_leaked(struct kunit *test, struct fake_xen *f)
+{
+	struct xen_balloon *b = f->b;
+	unsigned int ballooned = list_count(&b->ballooned);
+	unsigned int parked = list_count(&b->parked);
+
+	KUNIT_EXPECT_EQ(test, ballooned, f->stats.balloon_low);
+	KUNIT_EXPECT_EQ(test, parked, b->nr_parked);
+	KUNIT_EXPECT_EQ(test, list_count(&f->kernel), f->nr_kernel);
+	KUNIT_EXPECT_EQ(test, ballooned + parked + f->nr_kernel + f->nr_lent,
+			FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
+	KUNIT_EXPECT_EQ(test, f->bad_populates, 0);
+}
+
+static void xen_balloon_test_exit(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *page, *next;
+	int i;
+
+	if (!f)
+		return;
+	expect_no_page_leaked(test, f);
+	list_for_each_entry_safe(page, next, &f->b->ballooned, lru) {
+		list_del(&page->lru);
+		__ClearPageOffline(page);
+	}
+	list_for_each_entry_safe(page, next, &f->b->parked, lru) {
+		list_del(&page->lru);
+		__ClearPageOffline(page);
+	}
+	list_for_each_entry_safe(page, next, &f->kernel, lru)
+		list_del(&page->lru);
+	for (i = 0; i < FAKE_PAGES; i++)
+		__free_page(f->page[i]);
+}
+
+/* Step until the balloon rests or backs off; returns the last step. */
+static long settle(struct fake_xen *f)
+{
+	long delay = 0;
+	int i;
+
+	for (i = 0; i < 64 && delay == 0; i++)
+		delay = xen_balloon_step(f->b);
+	return delay;
+}
+
+static void grows_to_target_in_batches(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 700);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 700);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, FAKE_EXTRA - 700);
+	KUNIT_EXPECT_GE(test, f->populate_calls, 2U);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
+}
+
+static void identity_foreign_backed_and_hole_pfns_are_refused(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+
+	f->kind[FAKE_KERNEL + 0] = BALLOON_PFN_IDENTITY;
+	f->kind[FAKE_KERNEL + 1] = BALLOON_PFN_IDENTITY;
+	f->kind[FAKE_KERNEL + 600] = BALLOON_PFN_FOREIGN;
+	f->kind[FAKE_KERNEL + 700] = BALLOON_PFN_HOLE;
+	set_bit(FAKE_KERNEL + 800, f->backed);
+
+	xen_balloon_set_target(b, FAKE_KERNEL + FAKE_EXTRA);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->bad_populates, 0U);
+	KUNIT_EXPECT_EQ(test, b->refused[BALLOON_PFN_IDENTITY], 2UL);
+	KUNIT_EXPECT_EQ(test, b->refused[BALLOON_PFN_FOREIGN], 1UL);
+	KUNIT_EXPECT_EQ(test, b->refused[BALLOON_PFN_HOLE], 1UL);
+	KUNIT_EXPECT_EQ(test, b->refused[BALLOON_PFN_BACKED], 1UL);
+	KUNIT_EXPECT_EQ(test, b->nr_parked, 5UL);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + FAKE_EXTRA - 5);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 0UL);
+	/* The target is clamped to what could be filled, and says why. */
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, f->stats.current_pages);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_NO_PAGES);
+}
+
+static void all_identity_list_parks_without_populating(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	int i;
+
+	for (i = FAKE_KERNEL; i < FAKE_PAGES; i++)
+		f->kind[i] = BALLOON_PFN_IDENTITY;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 10);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->populate_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->b->nr_parked, (unsigned long)FAKE_EXTRA);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NO_PAGES);
+}
+
+static void partial_populate_keeps_exact_accounting(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->grant_per_call = 100;
+	f->grant_budget = 250;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 600);
+	KUNIT_EXPECT_GT(test, settle(f), 0L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 250);
+	KUNIT_EXPECT_EQ(test, f->reservation, FAKE_KERNEL + 250L);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, FAKE_EXTRA - 250);
+	KUNIT_EXPECT_EQ(test, f->nr_kernel, FAKE_KERNEL + 250U);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_REFUSED);
+	/* The target stays: Xen may give more later. */
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 600);
+}
+
+static void populate_error_backs_off_then_gives_up(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct balloon_stats *st = &f->stats;
+
+	f->populate_errno = -ENOMEM;
+	st->max_schedule_delay = 4;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 10);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(f->b), 2L);
+	KUNIT_EXPECT_EQ(test, st->retry_count, 2UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(f->b), 4L);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(f->b), 4L);
+	KUNIT_EXPECT_EQ(test, st->retry_count, 4UL);
+	/* max_retry_count (4) exceeded: give up until the target changes. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(f->b), -1L);
+	KUNIT_EXPECT_EQ(test, st->retry_count, 1UL);
+	KUNIT_EXPECT_EQ(test, st->schedule_delay, 1UL);
+	KUNIT_EXPECT_EQ(test, st->current_pages, (unsigned long)FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, st->balloon_low, (unsigned long)FAKE_EXTRA);
+	/* Xen recovers: progress resets the pacing. */
+	f->populate_errno = 0;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 10);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, st->current_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, st->retry_count, 1UL);
+}
+
+static void unlimited_retries_never_give_up(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	int i;
+
+	f->populate_errno = -EBUSY;
+	f->stats.max_retry_count = RETRY_UNLIMITED;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 10);
+	for (i = 0; i < 20; i++)
+		KUNIT_EXPECT_GT(test, xen_balloon_step(f->b), 0L);
+	KUNIT_EXPECT_EQ(test, f->stats.schedule_delay, 32UL);
+}
+
+static void partial_decrease_keeps_exact_accounting(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->take_budget = 30;
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 50);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 30UL);
+	KUNIT_EXPECT_EQ(test, f->reservation, FAKE_KERNEL - 30L);
+	/* What Xen did not take went back to the kernel. */
+	KUNIT_EXPECT_EQ(test, f->nr_kernel, FAKE_KERNEL - 30U);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, FAKE_EXTRA + 30UL);
+	KUNIT_EXPECT_EQ(test, f->b->nr_parked, 0UL);
+}
+
+static void shrink_stops_early_under_allocation_pressure(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	long delay;
+
+	f->alloc_budget = 10;
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 40);
+	delay = settle(f);
+	KUNIT_EXPECT_GT(test, delay, 0L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 10UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_PRESSURE);
+	/* The allocator recovers: the next try goes on. */
+	f->alloc_budget = FAKE_UNLIMITED;
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 40UL);
+}
+
+static void unmappable_frame_goes_back_to_xen(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->map_fail_pfn = page_to_pfn(f->page[FAKE_PAGES - 1]);
+	xen_balloon_set_target(f->b, FAKE_KERNEL + FAKE_EXTRA);
+	settle(f);
+	/* Every page but the unmappable one ends in the kernel... */
+	KUNIT_EXPECT_EQ(test, f->nr_kernel, FAKE_PAGES - 1U);
+	/* ...which is parked, its frame back with Xen, and no spinning. */
+	KUNIT_EXPECT_EQ(test, f->b->nr_parked, 1UL);
+	KUNIT_EXPECT_EQ(test, f->b->refused[BALLOON_PFN_UNMAPPABLE], 1UL);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 1UL);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 0UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(f->b), -1L);
+}
+
+static void target_clamped_to_max_reservation(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->max_reservation = FAKE_KERNEL + 100;
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 500);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 100UL);
+	KUNIT_EXPECT_EQ(test, f->b->requested_pages, FAKE_KERNEL + 500UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_MAX_RESERVATION);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 100UL);
+	/* Going down again clears the reason. */
+	xen_balloon_set_target(f->b, FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+static void ceiling_reached_while_growing_goes_idle(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	/* Xen's ceiling lowered behind our back: populate comes up short. */
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 300);
+	f->max_reservation = FAKE_KERNEL + 120;
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 120UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_MAX_RESERVATION);
+}
+
+static void target_clamped_to_fillable_pages(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	xen_balloon_set_target(f->b, FAKE_PAGES + 5000);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NO_PAGES);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+}
+
+static void target_below_floor_is_raised_to_it(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+
+	b->floor_pages = FAKE_KERNEL - 20;
+	xen_balloon_set_target(b, 0);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_FLOOR);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_FLOOR);
+}
+
+static void floor_never_makes_the_balloon_grow(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->b->floor_pages = FAKE_KERNEL + 200;
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 10);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, (unsigned long)FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+static void opt_in_goes_below_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->b->floor_pages = FAKE_KERNEL - 20;
+	f->b->below_floor_ok = true;
+	xen_balloon_set_target(f->b, 4);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, 4UL);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, 4UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
+}
+
+static void floor_formula(struct kunit *test)
+{
+	struct balloon_floor_input in = {
+		.boot_pages = 131072,	/* 512 MiB */
+		.boot_reserved = 20000,
+		.unreclaimable = 30000,
+		.reserve = 2000,
+	};
+	unsigned long fixed = (16UL << 20) >> PAGE_SHIFT;
+
+	/* 16 MiB + 1/32 of 512 MiB = 16 MiB + 16 MiB of margin. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in),
+			20000UL + 30000 + 2000 + fixed + 4096);
+	in = (struct balloon_floor_input){};
+	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), fixed);
+	in.boot_reserved = ULONG_MAX - 10;
+	in.unreclaimable = 100;
+	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), ULONG_MAX);
+}
+
+static void borrow_and_return_ballooned_pages(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[10];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 10, pages), 0);
+	f->nr_lent = 10;
+	for (i = 0; i < 10; i++)
+		KUNIT_EXPECT_FALSE(test, PageOffline(pages[i]));
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, FAKE_EXTRA - 10UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 10UL);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+	expect_no_page_leaked(test, f);
+
+	xen_balloon_give_back(f->b, 10, pages);
+	f->nr_lent = 0;
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, (unsigned long)FAKE_EXTRA);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
+}
+
+static void borrow_never_lends_identity_pfns(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[4];
+	int i;
+
+	/* The list is taken from its head: the most recently added. */
+	for (i = FAKE_KERNEL; i < FAKE_KERNEL + 8; i++)
+		f->kind[i] = BALLOON_PFN_IDENTITY;
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 4, pages), 0);
+	f->nr_lent = 4;
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, f->kind[fake_index(f, page_to_pfn(pages[i]))],
+				(u8)BALLOON_PFN_EMPTY);
+	KUNIT_EXPECT_EQ(test, f->b->nr_parked, 8UL);
+	xen_balloon_give_back(f->b, 4, pages);
+	f->nr_lent = 0;
+}
+
+static void borrow_shrinks_when_nothing_is_ballooned(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	KUNIT_ASSERT_EQ(test, f->stats.balloon_low, 0UL);
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 20, pages), 0);
+	f->nr_lent = 20;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 20UL);
+	KUNIT_EXPECT_EQ(test, f->reservation, FAKE_PAGES - 20L);
+	expect_no_page_leaked(test, f);
+	xen_balloon_give_back(f->b, 20, pages);
+	f->nr_lent = 0;
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 20UL);
+}
+
+static void failed_borrow_lends_nothing(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES - 5);
+	settle(f);
+	f->alloc_budget = 0;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 20, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 5UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
+	f->lend_errno = -ENOMEM;
+	f->alloc_budget = FAKE_UNLIMITED;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 3, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 5UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
+}
+
+struct parse_case {
+	const char *in;
+	int err;
+	unsigned long pages;
+};
+
+static const struct parse_case kb_cases[] = {
+	{ "1024", 0, 256 },
+	{ "1024\n", 0, 256 },
+	{ "0x400", 0, 256 },
+	{ "0", 0, 0 },
+	{ "4095", 0, 1023 },
+	{ "", -EINVAL, 0 },
+	{ "\n", -EINVAL, 0 },
+	{ "-1", -EINVAL, 0 },
+	{ "+4", -EINVAL, 0 },
+	{ " 4", -EINVAL, 0 },
+	{ "4 ", -EINVAL, 0 },
+	{ "abc", -EINVAL, 0 },
+	{ "12abc", -EINVAL, 0 },
+	{ "1.5", -EINVAL, 0 },
+	{ "1024K", -EINVAL, 0 },
+	{ "18446744073709551616", -EINVAL, 0 },	/* 2^64 */
+	{ "18014398509481984", -EINVAL, 0 },	/* 2^54 KiB: 2^64 bytes */
+	{ "18014398509481983", 0, 4503599627370495UL },
+};
+
+static const struct parse_case bytes_cases[] = {
+	{ "1G", 0, 262144 },
+	{ "512M\n", 0, 131072 },
+	{ "512m", 0, 131072 },
+	{ "4096", 0, 1 },
+	{ "8k", 0, 2 },
+	{ "0x1e", 0, 0 },			/* hex digit, not exa */
+	{ "1E", 0, 1UL << 48 },
+	{ "16E", -EINVAL, 0 },
+	{ "k", -EINVAL, 0 },
+	{ "", -EINVAL, 0 },
+	{ "-1G", -EINVAL, 0 },
+	{ "1.5G", -EINVAL, 0 },
+	{ "1GB", -EINVAL, 0 },
+	{ "1 G", -EINVAL, 0 },
+	{ "99999999999999999999", -EINVAL, 0 },
+	{ "0x123456789012345678901234567890", -EINVAL, 0 },
+};
+
+static void sysfs_parsers_reject_bad_input(struct kunit *test)
+{
+	unsigned long pages;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(kb_cases); i++) {
+		pages = 12345;
+		err = xen_balloon_parse_kb(kb_cases[i].in, &pages);
+		KUNIT_EXPECT_EQ_MSG(test, err, kb_cases[i].err, "kb \"%s\"", kb_cases[i].in);
+		KUNIT_EXPECT_EQ_MSG(test, pages, err ? 12345UL : kb_cases[i].pages,
+				    "kb \"%s\"", kb_cases[i].in);
+	}
+	for (i = 0; i < ARRAY_SIZE(bytes_cases); i++) {
+		pages = 12345;
+		err = xen_balloon_parse_bytes(bytes_cases[i].in, &pages);
+		KUNIT_EXPECT_EQ_MSG(test, err, bytes_cases[i].err, "bytes \"%s\"",
+				    bytes_cases[i].in);
+		KUNIT_EXPECT_EQ_MSG(test, pages, err ? 12345UL : bytes_cases[i].pages,
+				    "bytes \"%s\"", bytes_cases[i].in);
+	}
+}
+
+static void stop_reasons_have_names(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NONE), "none");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_MAX_RESERVATION),
+			   "max_reservation");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NO_PAGES),
+			   "no_extra_pages");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_REFUSED),
+			   "hypercall_refused");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_PRESSURE),
+			   "allocation_pressure");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_FLOOR),
+			   "safe_floor");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NR), "unknown");
+}
+
+static struct kunit_case xen_balloon_cases[] = {
+	KUNIT_CASE(grows_to_target_in_batches),
+	KUNIT_CASE(identity_foreign_backed_and_hole_pfns_are_refused),
+	KUNIT_CASE(all_identity_list_parks_without_populating),
+	KUNIT_CASE(partial_populate_keeps_exact_accounting),
+	KUNIT_CASE(populate_error_backs_off_then_gives_up),
+	KUNIT_CASE(unlimited_retries_never_give_up),
+	KUNIT_CASE(partial_decrease_keeps_exact_accounting),
+	KUNIT_CASE(shrink_stops_early_under_allocation_pressure),
+	KUNIT_CASE(unmappable_frame_goes_back_to_xen),
+	KUNIT_CASE(target_clamped_to_max_reservation),
+	KUNIT_CASE(ceiling_reached_while_growing_goes_idle),
+	KUNIT_CASE(target_clamped_to_fillable_pages),
+	KUNIT_CASE(target_below_floor_is_raised_to_it),
+	KUNIT_CASE(floor_never_makes_the_balloon_grow),
+	KUNIT_CASE(opt_in_goes_below_floor),
+	KUNIT_CASE(floor_formula),
+	KUNIT_CASE(borrow_and_return_ballooned_pages),
+	KUNIT_CASE(borrow_never_lends_identity_pfns),
+	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
+	KUNIT_CASE(failed_borrow_lends_nothing),
+	KUNIT_CASE(sysfs_parsers_reject_bad_input),
+	KUNIT_CASE(stop_reasons_have_names),
+	{}
+};
+
+static struct kunit_suite xen_balloon_suite = {
+	.name = "xen_balloon",
+	.init = xen_balloon_test_init,
+	.exit = xen_balloon_test_exit,
+	.test_cases = xen_balloon_cases,
+};
+
+kunit_test_suite(xen_balloon_suite);
+
+MODULE_LICENSE("GPL");
