@@ -90,12 +90,34 @@ if [ "$what" = all ]; then
 		"$ROOT/scripts/kunit.sh"
 fi
 
+# platform_crash_only NAME: the failed run shows a user process crashing
+# and no kernel error (BUG, WARN, Oops, panic, fault, Dom0 crashed). Such
+# crashes happen on this Xen-in-TCG platform with the upstream kernel too
+# (see README); one retry is allowed for them, and it is counted.
+platform_crash_only() {
+	python3 - "$OUT/reports/$1.json" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    sys.exit(1)
+kernel = [e for e in r['errors'] if e['kind'] != 'timeout']
+sys.exit(0 if r.get('user_crashes') and not kernel else 1)
+PY
+}
+
+retried=0
 for t in "$ROOT"/tests/boot/*.test; do
+	name=$(basename "$t" .test)
 	desc=$(sed -n 's/^DESCRIPTION="\(.*\)"/\1/p' "$t")
 	if run_boot_test "$t"; then
-		record PASS "$(basename "$t" .test)" "$desc"
+		record PASS "$name" "$desc"
+	elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
+		cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" && run_boot_test "$t"; then
+		retried=$((retried + 1))
+		record PASS "$name" "$desc (retried once after a user-space crash: $LOGS/boot-$name.first.log)"
 	else
-		record FAIL "$(basename "$t" .test)" "$desc (log: $LOGS/boot-$(basename "$t" .test).log)"
+		record FAIL "$name" "$desc (log: $LOGS/boot-$name.log)"
 	fi
 done
 
@@ -103,5 +125,6 @@ echo
 echo "================ make check summary ================"
 printf '%s\n' "${results[@]}"
 echo "===================================================="
+echo "boot tests retried after a platform user-space crash: $retried"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,6 +19,10 @@ ERROR_PATTERNS = [
     (re.compile(r'Dom0 crashed|domain_crash'), 'Dom0 crashed'),
     (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
 ]
+# User processes crashing on their own (a segfault the kernel logs, glibc's
+# heap checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the
+# upstream kernel too; reported apart from kernel errors.
+USER_CRASH = re.compile(r'\]: segfault at |^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
 TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
 RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
 
@@ -166,6 +170,8 @@ def parse(log_lines, outcome):
             elif word == 'domu-error':
                 d['error'] = rest.strip()
     r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
+    r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
+                         if USER_CRASH.search(strip(x).strip())]
     r['kunit'] = [dict(s, where='dom0') for s in parse_kunit(dom0_lines)]
     if r['domu'] is not None:
         sub = parse(domu_lines, 'n/a')
@@ -289,6 +295,10 @@ def show(r, name, settings):
         for s in r['kunit']:
             p('  %-5s %-24s pass %3d  fail %3d  skip %3d' % (s['where'], s['suite'], s['pass'],
                                                             s['fail'], s['skip']))
+    if r['user_crashes']:
+        p('User-space crashes (platform, see README): %d' % len(r['user_crashes']))
+        for line in r['user_crashes'][:5]:
+            p('  ' + line)
     if r['errors']:
         p('Errors:')
         for e in r['errors'][:20]:
