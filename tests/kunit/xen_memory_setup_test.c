@@ -46,7 +46,7 @@ struct ms_ctx {
 };
 
 /* The model tree covers 2 TiB; plans reaching further skip the model. */
-#define MODEL_LEAVES	(1UL << 20)
+#define MODEL_LEAVES	BIT(20)
 #define MODEL_MIDS	(MODEL_LEAVES / 512)
 
 static int ms_init(struct kunit *test)
@@ -82,15 +82,22 @@ static struct xen_memplan *plan_of(struct kunit *test,
 	return c->plan;
 }
 
-#define EXPECT_RANGE(test, r, s, e) do {			\
-	KUNIT_EXPECT_EQ(test, (r).start, (unsigned long)(s));	\
-	KUNIT_EXPECT_EQ(test, (r).end, (unsigned long)(e));	\
-} while (0)
+/* A range of the plan is exactly [s, e); failures name the wanted range. */
+static void expect_range(struct kunit *test, const struct xen_memplan_range *r,
+			 unsigned long s, unsigned long e)
+{
+	KUNIT_EXPECT_EQ_MSG(test, r->start, s, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->end, e, "want [%#lx-%#lx)", s, e);
+}
 
-#define EXPECT_REGION(test, r, s, e, t) do {			\
-	EXPECT_RANGE(test, r, s, e);				\
-	KUNIT_EXPECT_EQ(test, (r).type, (u32)(t));		\
-} while (0)
+static void expect_region(struct kunit *test,
+			  const struct xen_memplan_region *r, unsigned long s,
+			  unsigned long e, u32 type)
+{
+	KUNIT_EXPECT_EQ_MSG(test, r->start, s, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->end, e, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->type, type, "[%#lx-%#lx)", s, e);
+}
 
 static unsigned int count_problems(const struct xen_memplan *plan,
 				   enum xen_memplan_problem_kind kind)
@@ -122,14 +129,14 @@ static void qemu_pc_below_4g_max_leaves_rest_unusable(struct kunit *test)
 					0x40000, 0x80000, true);
 
 	KUNIT_EXPECT_EQ(test, p->nr_map, 7U);
-	EXPECT_REGION(test, p->map[0], 0, 0x9f, RAM);
-	EXPECT_REGION(test, p->map[1], 0x9f, 0xa0, RES);
-	EXPECT_REGION(test, p->map[3], 0x100, 0xbffe0, RAM);
+	expect_region(test, &p->map[0], 0, 0x9f, RAM);
+	expect_region(test, &p->map[1], 0x9f, 0xa0, RES);
+	expect_region(test, &p->map[3], 0x100, 0xbffe0, RAM);
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNALIGNED), 2U);
 
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
-	EXPECT_RANGE(test, p->identity[0], 0x9f, 0x100);
-	EXPECT_RANGE(test, p->identity[1], 0xbffe0, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[0], 0x9f, 0x100);
+	expect_range(test, &p->identity[1], 0xbffe0, XEN_MEMPLAN_NO_LIMIT);
 
 	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL);
 	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
@@ -137,15 +144,15 @@ static void qemu_pc_below_4g_max_leaves_rest_unusable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->released, 0UL);
 
 	KUNIT_ASSERT_EQ(test, p->nr_ram, 2U);
-	EXPECT_RANGE(test, p->ram[1], 0x100, 0x40000);
+	expect_range(test, &p->ram[1], 0x100, 0x40000);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], 0x40000, 0x80000);
+	expect_range(test, &p->extra[0], 0x40000, 0x80000);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	EXPECT_RANGE(test, p->unusable[0], 0x80000, 0xbffe0);
+	expect_range(test, &p->unusable[0], 0x80000, 0xbffe0);
 
 	KUNIT_ASSERT_EQ(test, p->nr_guest, 8U);
-	EXPECT_REGION(test, p->guest[3], 0x100, 0x80000, RAM);
-	EXPECT_REGION(test, p->guest[4], 0x80000, 0xbffe0, UNUS);
+	expect_region(test, &p->guest[3], 0x100, 0x80000, RAM);
+	expect_region(test, &p->guest[4], 0x80000, 0xbffe0, UNUS);
 	KUNIT_EXPECT_EQ(test, p->ram_end, 0x80000UL);
 
 	/* The boundary at 3 GiB - 128 KiB: one leaf and one mid. */
@@ -172,14 +179,14 @@ static void qemu_pc_above_4g_extra_skips_the_pci_hole(struct kunit *test)
 					0x40000, 0xc0000, true);
 
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
-	EXPECT_RANGE(test, p->identity[1], 0x7ffe0, 0x100000);
-	EXPECT_RANGE(test, p->identity[2], 0x180000, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[1], 0x7ffe0, 0x100000);
+	expect_range(test, &p->identity[2], 0x180000, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
-	EXPECT_RANGE(test, p->extra[0], 0x40000, 0x7ffe0);
-	EXPECT_RANGE(test, p->extra[1], 0x100000, 0x140020);
+	expect_range(test, &p->extra[0], 0x40000, 0x7ffe0);
+	expect_range(test, &p->extra[1], 0x100000, 0x140020);
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x80000UL);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	EXPECT_RANGE(test, p->unusable[0], 0x140020, 0x180000);
+	expect_range(test, &p->unusable[0], 0x140020, 0x180000);
 	KUNIT_EXPECT_EQ(test, p->ram_end, 0x140020UL);
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
 }
@@ -214,8 +221,8 @@ static void hole_not_2m_aligned_remaps_ram_above(struct kunit *test)
 					LIMIT_64T, false);
 
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
-	EXPECT_RANGE(test, p->identity[0], 0x40500, 0x7d100);
-	EXPECT_RANGE(test, p->identity[1], 0xc0000, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[0], 0x40500, 0x7d100);
+	expect_range(test, &p->identity[1], 0xc0000, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x1fb00UL);
 	KUNIT_ASSERT_EQ(test, p->nr_remap, 1U);
 	KUNIT_EXPECT_EQ(test, p->remap[0].src, 0x40500UL);
@@ -224,7 +231,7 @@ static void hole_not_2m_aligned_remaps_ram_above(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->remapped, 0x1fb00UL);
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x23400UL);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], 0x7d100, 0xc0000);
+	expect_range(test, &p->extra[0], 0x7d100, 0xc0000);
 	/* Split leaf at 2001 MiB; remap targets: mid 2 and leaves 1000-1253. */
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 1UL);
 	KUNIT_EXPECT_EQ(test, p->brk_remap, 255UL);
@@ -252,13 +259,13 @@ static void seed002_max_next_to_hole_balloons_to_max(struct kunit *test)
 	unsigned int i, j;
 
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
-	EXPECT_RANGE(test, p->identity[0], 0x9f, 0x100);
-	EXPECT_RANGE(test, p->identity[1], 0x93c00, 0x100000);
-	EXPECT_RANGE(test, p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[0], 0x9f, 0x100);
+	expect_range(test, &p->identity[1], 0x93c00, 0x100000);
+	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], 0x40000, 0x93c00);
+	expect_range(test, &p->extra[0], 0x40000, 0x93c00);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	EXPECT_RANGE(test, p->unusable[0], 0x100000, 0x16c400);
+	expect_range(test, &p->unusable[0], 0x100000, 0x16c400);
 	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
 
 	/* Ballooning up: the start, less what was released, plus extra. */
@@ -290,10 +297,10 @@ static void max_inside_leaf_before_hole_leaves_gap_missing(struct kunit *test)
 					ARRAY_SIZE(seed002_2365), 0x40000,
 					0x93c00, true);
 
-	EXPECT_RANGE(test, p->identity[1], 0x93d00, 0x100000);
+	expect_range(test, &p->identity[1], 0x93d00, 0x100000);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
-	EXPECT_RANGE(test, p->unusable[0], 0x93c00, 0x93d00);
-	EXPECT_RANGE(test, p->guest[4], 0x93c00, 0x93d00);
+	expect_range(test, &p->unusable[0], 0x93c00, 0x93d00);
+	expect_range(test, &p->guest[4], 0x93c00, 0x93d00);
 	KUNIT_EXPECT_EQ(test, p->guest[4].type, (u32)UNUS);
 	/* Split: leaf 0x49e and mid 2 at 0x93d00, leaf and mid at 0x16c300. */
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 4UL);
@@ -318,14 +325,14 @@ static void non_page_aligned_entries_round_ram_in_holes_out(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNALIGNED), 5U);
 	KUNIT_ASSERT_EQ(test, p->nr_map, 5U);
-	EXPECT_REGION(test, p->map[0], 0, 0x9f, RAM);
-	EXPECT_REGION(test, p->map[1], 0x9f, 0xa0, RES);
-	EXPECT_REGION(test, p->map[2], 0xe0, 0xf1, RES);
-	EXPECT_REGION(test, p->map[3], 0x101, 0x3ffff, RAM);
-	EXPECT_REGION(test, p->map[4], 0x3ffff, 0x40000, ACPI);
+	expect_region(test, &p->map[0], 0, 0x9f, RAM);
+	expect_region(test, &p->map[1], 0x9f, 0xa0, RES);
+	expect_region(test, &p->map[2], 0xe0, 0xf1, RES);
+	expect_region(test, &p->map[3], 0x101, 0x3ffff, RAM);
+	expect_region(test, &p->map[4], 0x3ffff, 0x40000, ACPI);
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
-	EXPECT_RANGE(test, p->identity[0], 0x9f, 0x101);
-	EXPECT_RANGE(test, p->identity[1], 0x3ffff, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[0], 0x9f, 0x101);
+	expect_range(test, &p->identity[1], 0x3ffff, XEN_MEMPLAN_NO_LIMIT);
 	/* A domU remaps even below 1 MiB. */
 	KUNIT_EXPECT_EQ(test, p->remapped, 0x62UL);
 	KUNIT_ASSERT_EQ(test, p->nr_remap, 1U);
@@ -351,12 +358,12 @@ static void overlapping_unsorted_entries_stricter_type_wins(struct kunit *test)
 	unsigned int i, pairs = 0;
 
 	KUNIT_ASSERT_EQ(test, p->nr_map, 6U);
-	EXPECT_REGION(test, p->map[0], 0, 0xa0, RAM);
-	EXPECT_REGION(test, p->map[1], 0xf0, 0x100, RES);
-	EXPECT_REGION(test, p->map[2], 0x100, 0x200, RAM);
-	EXPECT_REGION(test, p->map[3], 0x200, 0x300, ACPI);
-	EXPECT_REGION(test, p->map[4], 0x300, 0x3ff00, RAM);
-	EXPECT_REGION(test, p->map[5], 0x3ff00, 0x40100, RES);
+	expect_region(test, &p->map[0], 0, 0xa0, RAM);
+	expect_region(test, &p->map[1], 0xf0, 0x100, RES);
+	expect_region(test, &p->map[2], 0x100, 0x200, RAM);
+	expect_region(test, &p->map[3], 0x200, 0x300, ACPI);
+	expect_region(test, &p->map[4], 0x300, 0x3ff00, RAM);
+	expect_region(test, &p->map[5], 0x3ff00, 0x40100, RES);
 
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNSORTED), 3U);
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_OVERLAP), 2U);
@@ -388,10 +395,10 @@ static void hole_of_many_gib_costs_no_tree_page(struct kunit *test)
 					0x100000, true);
 
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
-	EXPECT_RANGE(test, p->identity[0], 0x80000, PFN(GIB(64)));
+	expect_range(test, &p->identity[0], 0x80000, PFN(GIB(64)));
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 0UL);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], PFN(GIB(64)), PFN(GIB(66)));
+	expect_range(test, &p->extra[0], PFN(GIB(64)), PFN(GIB(66)));
 }
 
 static const struct e820_entry past_512g[] = {
@@ -408,7 +415,7 @@ static void ram_past_512g_becomes_extra_for_dom0(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, p->remapped, PFN(GIB(2)));
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], PFN(GIB(80)), PFN(GIB(600)));
+	expect_range(test, &p->extra[0], PFN(GIB(80)), PFN(GIB(600)));
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, PFN(GIB(518)));
 	KUNIT_EXPECT_EQ(test, p->nr_unusable, 0U);
 	KUNIT_EXPECT_EQ(test, p->ram_end, PFN(GIB(600)));
@@ -427,9 +434,9 @@ static void ram_past_512g_unusable_under_512gb_limit(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, p), 0);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], PFN(GIB(80)), PFN(GIB(512)));
+	expect_range(test, &p->extra[0], PFN(GIB(80)), PFN(GIB(512)));
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	EXPECT_RANGE(test, p->unusable[0], PFN(GIB(512)), PFN(GIB(600)));
+	expect_range(test, &p->unusable[0], PFN(GIB(512)), PFN(GIB(600)));
 	KUNIT_EXPECT_GE(test, count_problems(p, XEN_MEMPLAN_RAM_BEYOND_LIMIT), 1U);
 	/* The P2M ends with the map: no identity tail at all. */
 	KUNIT_EXPECT_EQ(test, p->nr_identity, 1U);
@@ -446,9 +453,9 @@ static void nr_pages_not_multiple_of_512_tail_is_extra(struct kunit *test)
 					LIMIT_64T, false);
 
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], 0x26733, 0x27000);
+	expect_range(test, &p->extra[0], 0x26733, 0x27000);
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 1U);
-	EXPECT_RANGE(test, p->identity[0], 0x27000, XEN_MEMPLAN_NO_LIMIT);
+	expect_range(test, &p->identity[0], 0x27000, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 0UL);
 }
 
@@ -469,9 +476,9 @@ static void max_below_start_keeps_only_remap_targets(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0UL);
 	KUNIT_EXPECT_EQ(test, p->remapped, 0x100UL);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	EXPECT_RANGE(test, p->extra[0], 0x40000, 0x40100);
+	expect_range(test, &p->extra[0], 0x40000, 0x40100);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	EXPECT_RANGE(test, p->unusable[0], 0x40100, 0x80000);
+	expect_range(test, &p->unusable[0], 0x40100, 0x80000);
 }
 
 static const struct e820_entry no_room[] = {
@@ -488,7 +495,7 @@ static void no_ram_above_releases_and_says_so(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, p->released, 0x100UL);
 	KUNIT_ASSERT_EQ(test, p->nr_release, 1U);
-	EXPECT_RANGE(test, p->release[0], 0x10000, 0x10100);
+	expect_range(test, &p->release[0], 0x10000, 0x10100);
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_NO_ROOM), 1U);
 	KUNIT_EXPECT_EQ(test, p->nr_extra, 0U);
 }
@@ -509,7 +516,7 @@ static void dom0_unusable_is_ram_domu_keeps_hole(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->hole_pages, 0UL);
 	p = plan_of(test, unusable_map, 3, 0x20000, 0, false);
 	KUNIT_EXPECT_EQ(test, p->nr_map, 3U);
-	EXPECT_RANGE(test, p->identity[0], 0x10000, 0x10100);
+	expect_range(test, &p->identity[0], 0x10000, 0x10100);
 }
 
 static const struct e820_entry all_reserved[] = {
@@ -577,10 +584,34 @@ static bool in_map_type(const struct xen_memplan *p, unsigned long s,
 	return s >= e;
 }
 
-#define FAIL(c, fmt, ...) ({						\
-	snprintf((c)->why, sizeof((c)->why), fmt, ##__VA_ARGS__);	\
-	(c)->why;							\
-})
+static __printf(2, 3) const char *fail(struct ms_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return c->why;
+}
+
+/* Appends a plan's ranges, clipped to limit, as spans of one kind. */
+static bool add_spans(struct span *sp, unsigned int *n, unsigned int max_sp,
+		      const struct xen_memplan_range *list, unsigned int nr,
+		      unsigned long limit, int kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (*n == max_sp)
+			return false;
+		sp[*n].start = list[i].start;
+		sp[*n].end = min(list[i].end, limit);
+		sp[*n].kind = kind;
+		if (sp[*n].start < sp[*n].end)
+			(*n)++;
+	}
+	return true;
+}
 
 /* Model three-level tree: pages it allocates for the plan's P2M work. */
 static unsigned long model_tree_cost(struct ms_ctx *c,
@@ -640,46 +671,37 @@ static const char *check_plan(struct ms_ctx *c,
 
 	for (i = 0; i < p->nr_map; i++) {
 		if (p->map[i].start >= p->map[i].end)
-			return FAIL(c, "map[%u] empty", i);
+			return fail(c, "map[%u] empty", i);
 		if (i && p->map[i].start < p->map[i - 1].end)
-			return FAIL(c, "map[%u] overlaps or unsorted", i);
+			return fail(c, "map[%u] overlaps or unsorted", i);
 		if (i && p->map[i].start == p->map[i - 1].end &&
 		    p->map[i].type == p->map[i - 1].type)
-			return FAIL(c, "map[%u] not merged", i);
+			return fail(c, "map[%u] not merged", i);
 	}
 
 	/* Every pfn below the P2M limit: exactly one kind. */
-#define ADD(list, nr, k) for (i = 0; i < (nr); i++) {			\
-		if (n == max_sp)					\
-			return FAIL(c, "too many spans");		\
-		sp[n].start = (list)[i].start;				\
-		sp[n].end = min((list)[i].end, limit);			\
-		sp[n].kind = (k);					\
-		if (sp[n].start < sp[n].end)				\
-			n++;						\
-	}
-	ADD(p->ram, p->nr_ram, 0);
-	ADD(p->extra, p->nr_extra, 1);
-	ADD(p->unusable, p->nr_unusable, 2);
-	ADD(p->identity, p->nr_identity, 3);
-#undef ADD
+	if (!add_spans(sp, &n, max_sp, p->ram, p->nr_ram, limit, 0) ||
+	    !add_spans(sp, &n, max_sp, p->extra, p->nr_extra, limit, 1) ||
+	    !add_spans(sp, &n, max_sp, p->unusable, p->nr_unusable, limit, 2) ||
+	    !add_spans(sp, &n, max_sp, p->identity, p->nr_identity, limit, 3))
+		return fail(c, "too many spans");
 	sort(sp, n, sizeof(*sp), span_cmp, NULL);
 	for (i = 0, pos = 0; i < n; i++) {
 		if (sp[i].start != pos)
-			return FAIL(c, "pfn %#lx: %s", min(pos, sp[i].start),
+			return fail(c, "pfn %#lx: %s", min(pos, sp[i].start),
 				    sp[i].start < pos ? "two kinds" : "no kind");
 		if (!in_map_type(p, sp[i].start, sp[i].end, sp[i].kind != 3))
-			return FAIL(c, "kind %d [%#lx-%#lx) against the map",
+			return fail(c, "kind %d [%#lx-%#lx) against the map",
 				    sp[i].kind, sp[i].start, sp[i].end);
 		pos = sp[i].end;
 	}
 	if (pos != limit)
-		return FAIL(c, "kinds end at %#lx, P2M at %#lx", pos, limit);
+		return fail(c, "kinds end at %#lx, P2M at %#lx", pos, limit);
 
 	/* Populated RAM is the map's RAM below initial_end. */
 	for (i = 0; i < p->nr_ram; i++) {
 		if (p->ram[i].end > p->initial_end)
-			return FAIL(c, "ram[%u] past initial_end", i);
+			return fail(c, "ram[%u] past initial_end", i);
 		ram_pages += p->ram[i].end - p->ram[i].start;
 	}
 
@@ -692,52 +714,52 @@ static const char *check_plan(struct ms_ctx *c,
 		const struct xen_memplan_remap *m = &p->remap[i];
 
 		if (n == max_sp)
-			return FAIL(c, "too many spans");
+			return fail(c, "too many spans");
 		sp[n++] = (struct span){ m->src, m->src + m->n, 1 };
 		if (m->src < lowtop || m->src + m->n > p->initial_end)
-			return FAIL(c, "remap src %#lx out of bounds", m->src);
+			return fail(c, "remap src %#lx out of bounds", m->src);
 		if (in_map_type(p, m->src, m->src + m->n, true) ||
 		    !in_map_type(p, m->src, m->src + m->n, false))
-			return FAIL(c, "remap src %#lx not under a hole", m->src);
+			return fail(c, "remap src %#lx not under a hole", m->src);
 		if (!in_map_type(p, m->dst, m->dst + m->n, true) ||
 		    m->dst < p->initial_end)
-			return FAIL(c, "remap dst %#lx not RAM above", m->dst);
+			return fail(c, "remap dst %#lx not RAM above", m->dst);
 		sum += m->n;
 	}
 	sort(sp, n, sizeof(*sp), span_cmp, NULL);
 	for (i = 1; i < n; i++)
 		if (sp[i].start < sp[i - 1].end)
-			return FAIL(c, "pfn %#lx gives its frame twice", sp[i].start);
+			return fail(c, "pfn %#lx gives its frame twice", sp[i].start);
 
 	/* Pages released == pages regained, unless there is no room. */
 	if (sum != p->remapped)
-		return FAIL(c, "remap list %lu != remapped %lu", sum, p->remapped);
+		return fail(c, "remap list %lu != remapped %lu", sum, p->remapped);
 	if (p->remapped + p->released + p->kept_low != p->hole_pages)
-		return FAIL(c, "holes %lu != remapped %lu + released %lu + kept %lu",
+		return fail(c, "holes %lu != remapped %lu + released %lu + kept %lu",
 			    p->hole_pages, p->remapped, p->released, p->kept_low);
 	if (ram_pages + p->hole_pages != p->initial_end)
-		return FAIL(c, "ram %lu + holes %lu != initial %lu", ram_pages,
+		return fail(c, "ram %lu + holes %lu != initial %lu", ram_pages,
 			    p->hole_pages, p->initial_end);
 	if (p->released && (p->balloon_pages || p->unusable_pages))
-		return FAIL(c, "released %lu while RAM above was left",
+		return fail(c, "released %lu while RAM above was left",
 			    p->released);
 
 	/* Balloon room: max:, the ratio, and all of it while RAM lasts. */
 	for (i = 0, sum = 0; i < p->nr_extra; i++)
 		sum += p->extra[i].end - p->extra[i].start;
 	if (sum != p->extra_pages || sum != p->remapped + p->balloon_pages)
-		return FAIL(c, "extra %lu != %lu + %lu", sum, p->remapped,
+		return fail(c, "extra %lu != %lu + %lu", sum, p->remapped,
 			    p->balloon_pages);
 	room = in->max_pages ? in->max_pages : in->pfn_limit;
 	room = room > p->initial_end ? room - p->initial_end : 0;
 	if (p->balloon_pages > room ||
 	    p->balloon_pages > XEN_MEMPLAN_EXTRA_RATIO * p->initial_end)
-		return FAIL(c, "balloon %lu over room %lu or cap", p->balloon_pages,
+		return fail(c, "balloon %lu over room %lu or cap", p->balloon_pages,
 			    room);
 	if (p->balloon_pages < min(room, XEN_MEMPLAN_EXTRA_RATIO * p->initial_end)) {
 		for (i = 0; i < p->nr_unusable; i++)
 			if (p->unusable[i].start < in->pfn_limit)
-				return FAIL(c, "unusable %#lx with room left",
+				return fail(c, "unusable %#lx with room left",
 					    p->unusable[i].start);
 	}
 
@@ -746,7 +768,7 @@ static const char *check_plan(struct ms_ctx *c,
 		unsigned long cost = model_tree_cost(c, in, p);
 
 		if (cost > p->brk_pages)
-			return FAIL(c, "tree took %lu pages, budget %lu", cost,
+			return fail(c, "tree took %lu pages, budget %lu", cost,
 				    p->brk_pages);
 	}
 	return NULL;
@@ -856,7 +878,7 @@ static void random_input(u64 seed, struct e820_entry *map,
 	in->dom0 = rnd(&s, 2);
 	in->nr_pages = 1 + rnd(&s, top + top / 8);
 	in->max_pages = rnd(&s, 4) ? rnd(&s, 2 * top) : 0;
-	in->pfn_limit = rnd(&s, 8) ? LIMIT_64T : max(1UL, (unsigned long)rnd(&s, top));
+	in->pfn_limit = rnd(&s, 8) ? LIMIT_64T : max_t(unsigned long, 1, rnd(&s, top));
 	in->p2m_limit = round_up(max(top, in->nr_pages), 512 * 512);
 	if (!rnd(&s, 8))
 		in->p2m_limit = 512 * 512 * (1 + rnd(&s, 4));
@@ -880,13 +902,13 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 		if (xen_memplan_build(&in, c->plan)) {
 			fatal++;
 			if (c->plan->nr_map && !count_problems(c->plan, XEN_MEMPLAN_NO_RAM))
-				KUNIT_FAIL(test, "seed %llu: fatal with RAM", seed);
+				KUNIT_fail(test, "seed %llu: fatal with RAM", seed);
 			continue;
 		}
 		/* A tree limit below the map clips: check what it covers. */
 		why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
 		if (why) {
-			KUNIT_FAIL(test, "seed %llu: %s", seed, why);
+			KUNIT_fail(test, "seed %llu: %s", seed, why);
 			if (++bad == 5)
 				break;
 		}

@@ -199,8 +199,8 @@ static int __memplan memplan_cmp_ulong(const void *a, const void *b)
 }
 
 /* Xen's entries into plan->in[], rounded to pfns; returns how many. */
-static unsigned int __memplan memplan_take(const struct xen_memplan_input *in,
-					  struct xen_memplan *plan)
+static unsigned int __memplan
+memplan_take(const struct xen_memplan_input *in, struct xen_memplan *plan)
 {
 	unsigned int i, n = 0, nr = in->nr_map;
 	u64 last = 0;

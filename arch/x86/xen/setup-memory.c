@@ -405,8 +405,8 @@ static void __init xen_memory_move_initrd(void)
 		return;
 	to = xen_find_free_area(size);
 	if (!to) {
-		xen_raw_console_write("xen_memory: no RAM to move the initrd out of an E820 hole\n");
-		BUG();
+		xen_raw_console_write("xen_memory: initrd in a hole, no RAM to move it\n");
+		panic("xen_memory: initrd in an E820 hole and no RAM to move it\n");
 	}
 	xen_memory_copy_phys(to, start, size);
 	pr_info("initrd moved from [mem %#010llx-%#010llx] to [mem %#010llx-%#010llx]\n",
@@ -493,8 +493,8 @@ static void __init xen_memory_release(const struct xen_memplan *plan)
 }
 
 /* What set_phys_range_identity() should report for [start, end). */
-static unsigned long __init xen_memory_identity_want(unsigned long start,
-						      unsigned long end)
+static unsigned long __init
+xen_memory_identity_want(unsigned long start, unsigned long end)
 {
 #if !XEN_P2M_IS_TREE
 	/* The linear list covers nr_pages; the rest is identity already. */
@@ -576,7 +576,7 @@ char * __init xen_memory_setup(void)
 	/* Relocating kernel text is not an option: fail loudly now. */
 	if (xen_is_e820_reserved(text, __pa_symbol(_end) - text)) {
 		xen_raw_console_write("xen_memory: kernel image in an E820 hole\n");
-		BUG();
+		panic("xen_memory: kernel image in an E820 hole\n");
 	}
 	xen_pt_check_e820();
 	xen_memory_reserve_mfn_list();
