@@ -114,7 +114,7 @@ static bool __init xen_memory_512gb(void)
 static unsigned long __init xen_memory_pfn_limit(void)
 {
 	if (!xen_initial_domain() && xen_memory_512gb())
-		return PFN_DOWN(SZ_512G);
+		return 512UL << (30 - PAGE_SHIFT);
 	return PFN_DOWN(MAXMEM);
 }
 
