@@ -544,6 +544,7 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 				struct xen_memplan *plan)
 {
 	memset(plan, 0, offsetof(struct xen_memplan, in));
+	plan->nr_src = 0;
 	plan->initial_end = min(in->nr_pages, in->pfn_limit);
 	if (in->nr_pages > in->pfn_limit)
 		memplan_note(plan, XEN_MEMPLAN_PAGES_BEYOND_LIMIT, -1, -1,
