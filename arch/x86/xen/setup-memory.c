@@ -31,6 +31,10 @@
  *
  * and xen_remap_head holds the MFN of the last chunk written. Nothing is
  * allocated and the pages lose nothing: their contents are not needed.
+ * Linux 3.x released these pages and populated as many above; that needs
+ * free memory in Xen at boot (dom0 often has none spare) and scatters the
+ * frames. Remapping keeps the very frames; release is only the fallback
+ * when the map has no RAM above nr_pages.
  *
  * Which P2M: this file works with 6.1's linear P2M and with our tree (its
  * asm/xen/page.h defines P2M_MID_SPAN). The linear P2M answers identity
