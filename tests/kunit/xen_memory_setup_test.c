@@ -23,6 +23,7 @@
 #include <linux/bitmap.h>
 #include <linux/sort.h>
 #include <linux/slab.h>
+#include <linux/stdarg.h>
 
 #include "memplan.h"
 
@@ -841,7 +842,8 @@ static void random_input(u64 seed, struct e820_entry *map,
 {
 	static const u32 types[] = { RAM, RAM, RAM, RES, RES, ACPI,
 				     E820_TYPE_NVS, UNUS };
-	u64 s = seed * 2 + 1, addr = 0, top;
+	u64 s = seed * 2 + 1, addr = 0;
+	unsigned long top;
 	unsigned int i, nr = 1 + rnd(&s, 12);
 	bool hostile = !rnd(&s, 4);
 

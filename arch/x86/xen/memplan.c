@@ -54,6 +54,7 @@
 #include <linux/minmax.h>
 #include <linux/pfn.h>
 #include <linux/sort.h>
+#include <linux/string.h>
 
 #include "memplan.h"
 
