@@ -12,16 +12,16 @@
  * PCI hole starts at 2364 MiB (pfns in hex, [start-end)):
  *
  *   Xen's map   RAM 0-9f | res 9f-a0 | gap | res f0-100 | RAM 100-93c00 |
- *               gap ... res ... | RAM 100000-1b1000
+ *               gap ... res ... | RAM 100000-16c400
  *   nr_pages    40000 (1 GiB): Xen filled pfns 0-40000, holes included
  *
- *   pfn  0     9f  100            40000           93c00     100000   1b1000
+ *   pfn  0     9f  100            40000           93c00     100000   16c400
  *        |RAM  |hole|RAM          |extra (balloon)|identity |unusable|
  *        |populated   populated   |               |         |        |
  *              ^ dom0: below 1 MiB the RAM under the hole is left alone
  *
  *   - identity: every pfn not E820 RAM, gaps and everything past the last
- *     entry included: 9f-100 and 93c00-100000 and 1b1000 onwards.
+ *     entry included: 9f-100 and 93c00-100000 and 16c400 onwards.
  *   - RAM that Xen put under a hole below nr_pages is not wasted: it is
  *     remapped to the first E820 RAM above nr_pages, or released when no
  *     such RAM exists. dom0 leaves the first 1 MiB alone (BIOS and DMI
