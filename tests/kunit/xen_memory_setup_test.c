@@ -301,8 +301,7 @@ static void max_inside_leaf_before_hole_leaves_gap_missing(struct kunit *test)
 	expect_range(test, &p->identity[1], 0x93d00, 0x100000);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
 	expect_range(test, &p->unusable[0], 0x93c00, 0x93d00);
-	expect_range(test, &p->guest[4], 0x93c00, 0x93d00);
-	KUNIT_EXPECT_EQ(test, p->guest[4].type, (u32)UNUS);
+	expect_region(test, &p->guest[4], 0x93c00, 0x93d00, UNUS);
 	/* Split: leaf 0x49e and mid 2 at 0x93d00, leaf and mid at 0x16c300. */
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 4UL);
 }
@@ -904,13 +903,13 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 		if (xen_memplan_build(&in, c->plan)) {
 			fatal++;
 			if (c->plan->nr_map && !count_problems(c->plan, XEN_MEMPLAN_NO_RAM))
-				KUNIT_fail(test, "seed %llu: fatal with RAM", seed);
+				KUNIT_FAIL(test, "seed %llu: fatal with RAM", seed);
 			continue;
 		}
 		/* A tree limit below the map clips: check what it covers. */
 		why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
 		if (why) {
-			KUNIT_fail(test, "seed %llu: %s", seed, why);
+			KUNIT_FAIL(test, "seed %llu: %s", seed, why);
 			if (++bad == 5)
 				break;
 		}
