@@ -740,9 +740,11 @@ static const char *check_plan(struct ms_ctx *c,
 	if (ram_pages + p->hole_pages != p->initial_end)
 		return fail(c, "ram %lu + holes %lu != initial %lu", ram_pages,
 			    p->hole_pages, p->initial_end);
-	if (p->released && (p->balloon_pages || p->unusable_pages))
-		return fail(c, "released %lu while RAM above was left",
-			    p->released);
+	for (i = 0; p->released && i <= p->nr_unusable; i++)
+		if (p->balloon_pages || (i < p->nr_unusable &&
+					 p->unusable[i].start < in->pfn_limit))
+			return fail(c, "released %lu while RAM above was left",
+				    p->released);
 
 	/* Balloon room: max:, the ratio, and all of it while RAM lasts. */
 	for (i = 0, sum = 0; i < p->nr_extra; i++)
