@@ -281,6 +281,40 @@ static void seed002_max_next_to_hole_balloons_to_max(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
 }
 
+/* The map Xen 4.17 printed for QEMU -m 4G max-ram-below-4g=2364M. */
+static const struct e820_entry seed002_qemu[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, 0x93be0000 - 0x100000, RAM },
+	{ 0x93be0000, 0x20000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+	{ GIB(4), MIB(4096 - 2364), RAM },
+	{ 0xfd00000000ULL, GIB(12), RES },
+};
+
+/*
+ * Seed 002 as booted: SeaBIOS keeps 128K below 2364 MiB, so the last 32
+ * pages of max: come from above 4 GiB; the rest there is unusable.
+ */
+static void seed002_qemu_map_takes_last_pages_above_4g(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, seed002_qemu,
+					ARRAY_SIZE(seed002_qemu), 0x40000,
+					0x93c00, true);
+
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
+	expect_range(test, &p->extra[0], 0x40000, 0x93be0);
+	expect_range(test, &p->extra[1], 0x100000, 0x100020);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x100020, 0x16c400);
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
+	expect_range(test, &p->identity[1], 0x93be0, 0x100000);
+	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 343040UL);
+	KUNIT_EXPECT_EQ(test, p->brk_pages, 3UL);
+}
+
 static const struct e820_entry seed002_2365[] = {
 	{ 0, 0x9fc00, RAM },
 	{ 0x9fc00, 0x400, RES },
@@ -790,6 +824,7 @@ static void table_maps_satisfy_invariants(struct kunit *test)
 		{ hole_1029m_2001m, 2, 0x60000, 0, false },
 		{ seed002, ARRAY_SIZE(seed002), 0x40000, 0x93c00, true },
 		{ seed002_2365, ARRAY_SIZE(seed002_2365), 0x40000, 0x93c00, true },
+		{ seed002_qemu, ARRAY_SIZE(seed002_qemu), 0x40000, 0x93c00, true },
 		{ unaligned_map, ARRAY_SIZE(unaligned_map), 0x3ff00, 0, false },
 		{ messy_map, ARRAY_SIZE(messy_map), 0x20000, 0, false },
 		{ many_gib_hole, 2, 0x80000, 0x100000, true },
@@ -926,6 +961,7 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(qemu_pc_above_4g_no_max_takes_all_ram),
 	KUNIT_CASE(hole_not_2m_aligned_remaps_ram_above),
 	KUNIT_CASE(seed002_max_next_to_hole_balloons_to_max),
+	KUNIT_CASE(seed002_qemu_map_takes_last_pages_above_4g),
 	KUNIT_CASE(max_inside_leaf_before_hole_leaves_gap_missing),
 	KUNIT_CASE(non_page_aligned_entries_round_ram_in_holes_out),
 	KUNIT_CASE(overlapping_unsorted_entries_stricter_type_wins),
