@@ -178,8 +178,13 @@ static void __init xen_memory_print_problems(const struct xen_memplan *plan)
 		const char *what = xen_memplan_problem_name(p->kind);
 		const struct e820_entry *a, *b;
 
+		if (p->kind == XEN_MEMPLAN_EXTRA_CAPPED) {
+			pr_info("%s: %llu pages wanted, %llu allowed (%dx the start)\n",
+				what, p->start, p->end, XEN_MEMPLAN_EXTRA_RATIO);
+			continue;
+		}
 		if (p->a < 0 || p->a >= xen_raw_nr) {
-			pr_info("%s: %#llx %#llx\n", what, p->start, p->end);
+			pr_info("%s: [%#llx-%#llx)\n", what, p->start, p->end);
 			continue;
 		}
 		a = &xen_raw_map[p->a];
