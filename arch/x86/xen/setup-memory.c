@@ -183,6 +183,10 @@ static void __init xen_memory_print_problems(const struct xen_memplan *plan)
 				what, p->start, p->end, XEN_MEMPLAN_EXTRA_RATIO);
 			continue;
 		}
+		if (p->kind == XEN_MEMPLAN_NO_ROOM) {
+			pr_warn("%s: %llu of %llu pages\n", what, p->start, p->end);
+			continue;
+		}
 		if (p->a < 0 || p->a >= xen_raw_nr) {
 			pr_info("%s: [%#llx-%#llx)\n", what, p->start, p->end);
 			continue;
