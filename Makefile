@@ -22,6 +22,8 @@ help:
 	@echo '  make build   build the kernel only (KERNEL=ours|baseline)'
 	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
 	@echo '  make boot-tests  the boot tests only (tests/boot/*.test)'
+	@echo '  make patch   git format-patch series against pristine 6.1 in out/series/, checked with git am'
+	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
 	@echo 'Knobs (make run):'
 	@echo '  DOM0_MEM=1024M,max:2048M  Xen dom0_mem (also min:Z)'
@@ -58,3 +60,11 @@ check: deps
 
 clean:
 	rm -rf out
+
+.PHONY: patch
+patch: deps
+	@scripts/series.sh
+
+.PHONY: deb
+deb: deps
+	@scripts/deb.sh

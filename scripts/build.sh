@@ -50,10 +50,11 @@ configure() {
 compile() {
 	step build "compiling $flavour bzImage (log: $log)"
 	kmake -j"$(nproc)" bzImage >>"$log" 2>&1 &
-	local pid=$! n
+	local pid=$! n t=0
 	while kill -0 $pid 2>/dev/null; do
-		sleep 20
-		kill -0 $pid 2>/dev/null || break
+		sleep 1
+		t=$((t + 1))
+		[ $((t % 20)) -eq 0 ] || continue
 		n=$(grep -c -E '^  (CC|AS|LD|AR)' "$log" || true)
 		step build "  ... $n objects built so far"
 	done

@@ -66,19 +66,28 @@ run_boot_test() {
 	)
 }
 
-if [ "$what" = all ]; then
-	if "$ROOT/scripts/style.sh"; then
-		record PASS style "checkpatch --strict on our files and patches"
+# run_step NAME DESCRIPTION COMMAND...: one line of the summary
+run_step() {
+	local name=$1 desc=$2
+	shift 2
+	if "$@"; then
+		record PASS "$name" "$desc"
 	else
-		record FAIL style "checkpatch --strict on our files and patches"
+		record FAIL "$name" "$desc"
 	fi
+}
+
+if [ "$what" = all ]; then
 	"$ROOT/scripts/build.sh" ours || exit 1
 	"$ROOT/scripts/initramfs.sh" ours || exit 1
-	if "$ROOT/scripts/kunit.sh"; then
-		record PASS kunit-qemu "kunit.py on bare QEMU"
-	else
-		record FAIL kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)"
-	fi
+	run_step series "make patch: the series applies with git am to pristine 6.1 and gives the built tree" \
+		"$ROOT/scripts/series.sh"
+	run_step style "checkpatch --strict on our files, hook patches and the series" \
+		"$ROOT/scripts/style.sh"
+	run_step sparse "make C=2 (sparse) on our C files, no warnings" \
+		"$ROOT/scripts/sparse.sh"
+	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
+		"$ROOT/scripts/kunit.sh"
 fi
 
 for t in "$ROOT"/tests/boot/*.test; do

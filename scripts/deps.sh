@@ -61,6 +61,18 @@ unpack_xen() {
 	touch "$CACHE/xen/.unpacked"
 }
 
+# A clone's kernel tree and builds (~3 GB) go when the clone is gone.
+prune_clone_dirs() {
+	local d
+	for d in "$CACHE"/clones/*/; do
+		[ -f "$d/clone-path" ] || continue
+		[ -d "$(cat "$d/clone-path")" ] && continue
+		step deps "removing the kernel tree of a deleted clone: $(cat "$d/clone-path")"
+		rm -rf "$d"
+	done
+}
+
 install_apt_packages
+prune_clone_dirs
 unpack_kernel_source
 unpack_xen

@@ -54,7 +54,7 @@ base_root "$work/domu"
 pack "$work/domu" "$work/domu.cpio.gz"
 
 base_root "$work/dom0"
-for b in xl xenstored xen-init-dom0 xenconsoled libxl-save-helper; do
+for b in xl xenconsole xenstored xen-init-dom0 xenconsoled libxl-save-helper; do
 	copy_with_libs "$XEN_ROOT/usr/lib/xen-4.17/bin/$b" usr/lib/xen-4.17/bin
 done
 # xl aborts in pthread_cancel without libgcc_s; the loader lives in /lib64.

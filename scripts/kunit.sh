@@ -21,9 +21,12 @@ set +e
 	--make_options CC="ccache gcc" --make_options HOSTCC="ccache gcc" \
 	--json="$OUT/kunit-qemu.json" ${SUITE:+"$SUITE"}) >"$log" 2>&1 &
 pid=$!
+t=0
 while kill -0 $pid 2>/dev/null; do
-	sleep 20
-	kill -0 $pid 2>/dev/null && step kunit "  ... $(tail -n 1 "$log" | cut -c1-100)"
+	sleep 1
+	t=$((t + 1))
+	[ $((t % 20)) -eq 0 ] &&
+		step kunit "  ... $(find "$obj" -name '*.o' | wc -l) objects in the build directory"
 done
 wait $pid
 rc=$?

@@ -19,6 +19,9 @@ XEN_ROOT=$CACHE/xen/root
 XEN_ELF=$CACHE/xen/xen-4.17.elf
 BUILD_LOCK=$CACHE/build.lock
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# Paths relative to the cache let clones share ccache hits: from every
+# build directory the source tree is the same relative path.
+export CCACHE_BASEDIR=$CACHE
 
 mkdir -p "$CACHE" "$CLONE_DIR" "$OUT" "$LOGS"
 echo "$ROOT" >"$CLONE_DIR/clone-path"
@@ -57,8 +60,19 @@ build_dir() {
 	esac
 }
 
-# take_build_lock TAG: one kernel build at a time on this machine
+# take_clone_lock TAG: one job at a time on this clone's source tree
+take_clone_lock() {
+	exec 8>"$CLONE_DIR/lock"
+	if ! flock -n 8; then
+		step "$1" "waiting for another job on this clone's kernel tree"
+		flock 8
+	fi
+}
+
+# take_build_lock TAG: this clone's tree, then one kernel build at a
+# time on this machine (2 cores)
 take_build_lock() {
+	take_clone_lock "$1"
 	exec 9>"$BUILD_LOCK"
 	if ! flock -n 9; then
 		step "$1" "waiting for another kernel build to finish (lock $BUILD_LOCK)"

@@ -32,7 +32,12 @@ def strip(line):
 
 
 def parse_kunit(lines):
-    """Per-suite counts from KUnit TAP output (KTAP v1 / TAP 14)."""
+    """Per-suite counts from KUnit's KTAP output.
+
+    A suite opens with "    # Subtest: NAME"; its cases are "    ok N name"
+    at the same indent (parameterised cases nest deeper and roll up into
+    one line there); the suite's own result is "ok N NAME" at indent 0.
+    """
     suites, cur = [], None
     for raw in lines:
         line = strip(raw)
@@ -42,32 +47,21 @@ def parse_kunit(lines):
                    'failed_cases': []}
             suites.append(cur)
             continue
-        m = re.match(r'^        (not ok|ok) \d+ (?:- )?(\S+)(.*)', line)
-        if cur and m:
-            if '# SKIP' in m.group(3):
+        m = re.match(r'^(    )?(not ok|ok) \d+ (?:- )?(\S+)(.*)', line)
+        if not (cur and m):
+            continue
+        skip = '# SKIP' in m.group(4)
+        if m.group(1):
+            if skip:
                 cur['skip'] += 1
-            elif m.group(1) == 'ok':
+            elif m.group(2) == 'ok':
                 cur['pass'] += 1
             else:
                 cur['fail'] += 1
-                cur['failed_cases'].append(m.group(2))
-            continue
-        m = re.match(r'^    (not ok|ok) \d+ (?:- )?(\S+)(.*)', line)
-        if cur and m and m.group(2) == cur['suite']:
-            cur['result'] = 'skip' if '# SKIP' in m.group(3) else \
-                ('pass' if m.group(1) == 'ok' else 'fail')
+                cur['failed_cases'].append(m.group(3))
+        elif m.group(3) == cur['suite']:
+            cur['result'] = 'skip' if skip else ('pass' if m.group(2) == 'ok' else 'fail')
             cur = None
-    # 6.1 prints suites at top level: "# Subtest:" without indent.
-    if not suites:
-        indented = ['    ' + strip(x) for x in lines]
-        if any(re.match(r'^    # Subtest:', x) for x in indented):
-            return parse_kunit(indented)
-    # One filtered suite: its cases share the Subtest's indent and its
-    # result line is at column 0; shift both one level in.
-    if suites and all('result' not in x for x in suites):
-        shifted = [re.sub(r'^(    )?((not )?ok \d)', r'    \1\2', strip(x)) for x in lines]
-        if shifted != [strip(x) for x in lines]:
-            return parse_kunit(shifted)
     return suites
 
 

@@ -29,5 +29,12 @@ done
 for p in "$ROOT"/patches/*.patch; do
 	[ -e "$p" ] && cp_run --ignore "$PATCH_IGNORE" "$p"
 done
+# The series of "make patch", when it has been made.
+# FILE_PATH_CHANGES asks whether MAINTAINERS needs an entry for new files:
+# that entry is for upstream to assign when the series is merged.
+for p in "$OUT"/series/0*.patch; do
+	case $p in */0000-cover-letter.patch | *'*'*) continue ;; esac
+	cp_run --ignore "$PATCH_IGNORE,FILE_PATH_CHANGES" "$p"
+done
 echo "style: checkpatch --strict on $checked files and patches, $bad with findings"
 [ $bad -eq 0 ]

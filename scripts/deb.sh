@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# "make deb": Debian packages of our kernel for a real Debian 12 Xen host,
+# built with the kernel's own bindeb-pkg.
+#
+# The config starts from Debian's own linux-image-amd64 config, so the
+# kernel has the drivers a real dom0 needs: /boot/config-$(uname -r) when
+# this host runs a Debian amd64 kernel, else the config inside Debian's
+# linux-image package of the same 6.1 release (downloaded, not installed).
+# DEB_CONFIG=fragment uses our small QEMU fragment instead (quick, for
+# checking the packaging only; it will not drive real hardware).
+#
+# With Debian's config the build takes hours on 2 cores (thousands of
+# modules); debug info is turned off to keep it within reason.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+obj=$CLONE_DIR/build-deb/obj
+dest=$OUT/deb
+log=$LOGS/build-deb.log
+mode=${DEB_CONFIG:-debian}
+
+debian_config() {
+	local c img
+	c=/boot/config-$(uname -r)
+	case $(uname -r) in
+	*-amd64) [ -f "$c" ] && { echo "$c"; return; } ;;
+	esac
+	c=$CACHE/debian-config
+	if [ ! -f "$c" ]; then
+		img=$(apt-cache depends linux-image-amd64 2>/dev/null |
+			sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+		[ -n "$img" ] || { echo "cannot find Debian's linux-image-amd64 package" >&2; return 1; }
+		step deb "extracting the config of Debian's $img (download only)" >&2
+		local tmp
+		tmp=$(mktemp -d)
+		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root "$img" >/dev/null &&
+			dpkg-deb --fsys-tarfile ./*.deb | tar -xO --wildcards './boot/config-*' >"$c.tmp")
+		rm -rf "$tmp"
+		mv "$c.tmp" "$c"
+	fi
+	echo "$c"
+}
+
+take_build_lock deb
+"$ROOT/scripts/tree.sh"
+mkdir -p "$obj" "$dest"
+: >"$log"
+kmake() {
+	make -C "$SRC_OURS" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
+if [ "$mode" = fragment ]; then
+	step deb "config: tinyconfig + configs/xen.config"
+	kmake tinyconfig >>"$log" 2>&1
+	KCONFIG_CONFIG="$obj/.config" "$SRC_OURS/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+		"$obj/.config" "$ROOT/configs/xen.config" >>"$log" 2>&1
+else
+	base=$(debian_config)
+	step deb "config: Debian's $(basename "$base") + Xen dom0 options"
+	cp "$base" "$obj/.config"
+	# Debian signs with its own keys, which we do not have; debug info
+	# would multiply the build time and the package size.
+	"$SRC_OURS/scripts/config" --file "$obj/.config" \
+		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
+		--disable MODULE_SIG_ALL --disable DEBUG_INFO_BTF \
+		--disable DEBUG_INFO_DWARF5 --disable DEBUG_INFO_DWARF4 \
+		--disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT --enable DEBUG_INFO_NONE \
+		--enable XEN_PV --enable XEN_DOM0 --enable XEN_PV_DOM0 --enable XEN_BALLOON \
+		--enable XEN_DEBUG_FS
+fi
+kmake olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
+step deb "bindeb-pkg -j$(nproc) (log: $log)"
+rm -f "$CLONE_DIR"/build-deb/*.deb
+kmake -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
+pid=$!
+t=0
+while kill -0 $pid 2>/dev/null; do
+	sleep 1
+	t=$((t + 1))
+	[ $((t % 60)) -eq 0 ] &&
+		step deb "  ... $(grep -c -E '^  (CC|LD)' "$log" || true) objects built"
+done
+wait $pid || fail_with_log "$log" "bindeb-pkg"
+rm -f "$dest"/*.deb
+mv "$CLONE_DIR"/build-deb/*.deb "$dest/"
+step deb "packages in $dest:"
+ls -1 "$dest"
