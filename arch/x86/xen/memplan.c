@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory plan of a Xen PV guest: from Xen's E820, nr_pages and the maximum
+ * reservation to what every pfn becomes. Pure computation: no hypercalls,
+ * no globals, no allocation. setup-memory.c feeds it the live inputs and
+ * applies the result; the KUnit suite xen_memory_setup feeds it tables of
+ * maps and 10,000 random ones and checks the result against invariants.
+ * Splitting the work this way is the point of the file: every decision
+ * about a map can be tested without booting Xen.
+ *
+ * Worked example, seed 002: dom0_mem=1G,max:2364M on a 4 GiB QEMU whose
+ * PCI hole starts at 2364 MiB (pfns in hex, [start-end)):
+ *
+ *   Xen's map   RAM 0-9f | res 9f-a0 | gap | res f0-100 | RAM 100-93c00 |
+ *               gap ... res ... | RAM 100000-16c400
+ *   nr_pages    40000 (1 GiB): Xen filled pfns 0-40000, holes included
+ *
+ *   pfn  0     9f  100            40000           93c00     100000   16c400
+ *        |RAM  |hole|RAM          |extra (balloon)|identity |unusable|
+ *        |populated   populated   |               |         |        |
+ *              ^ dom0: below 1 MiB the RAM under the hole is left alone
+ *
+ *   - identity: every pfn not E820 RAM, gaps and everything past the last
+ *     entry included: 9f-100 and 93c00-100000 and 16c400 onwards.
+ *   - RAM that Xen put under a hole below nr_pages is not wasted: it is
+ *     remapped to the first E820 RAM above nr_pages, or released when no
+ *     such RAM exists. dom0 leaves the first 1 MiB alone (BIOS and DMI
+ *     readers go through those pfns).
+ *   - balloon room: max reservation - nr_pages = 93c00 - 40000 pages, placed
+ *     only in E820 RAM above nr_pages, after the remap targets: 40000-93c00.
+ *     Room is capped at XEN_MEMPLAN_EXTRA_RATIO times the initial memory.
+ *   - RAM nobody can reach (past the room, past the kernel's pfn limit)
+ *     becomes E820 UNUSABLE and stays missing in the P2M: not identity, so
+ *     a later populate of it is not refused, and not a gap, so no BAR is
+ *     placed on top of it.
+ *
+ * Sanitizing: entries are taken in any order; empty ones are dropped; RAM
+ * is rounded inward to pages, every other type outward (a reserved table
+ * at a byte offset keeps its page); where entries overlap the stricter type
+ * wins (RAM < ACPI < NVS < reserved < unusable < anything else); the result
+ * is sorted and merged. dom0's UNUSABLE is RAM, as upstream: Xen gives it
+ * pages in the pseudo-physical map and refuses 1:1 mappings of it. Each
+ * fix-up is recorded as a problem naming the entries of Xen's map; a map
+ * without RAM is fatal.
+ *
+ * Budget: the plan also counts the pages a three-level P2M (512 pfns per
+ * leaf, 512 leaves per mid) must allocate beyond the mids and leaves of the
+ * initial nr_pages: a leaf and a mid at every identity boundary that is not
+ * leaf or mid aligned, and the leaves and mids of the remap targets.
+ */
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/pfn.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "memplan.h"
+
+/* Resident only when the KUnit suite may call it after boot. */
+#if IS_ENABLED(CONFIG_XEN_MEM_KUNIT_TEST)
+#define __memplan
+#else
+#define __memplan __init
+#endif
+
+static void __memplan memplan_note(struct xen_memplan *plan,
+				   enum xen_memplan_problem_kind kind,
+				   int a, int b, u64 start, u64 end)
+{
+	struct xen_memplan_problem *p;
+
+	if (plan->nr_problems < XEN_MEMPLAN_MAX_PROBLEMS) {
+		p = &plan->problem[plan->nr_problems];
+		p->kind = kind;
+		p->a = a;
+		p->b = b;
+		p->start = start;
+		p->end = end;
+	}
+	plan->nr_problems++;
+	if (kind == XEN_MEMPLAN_NO_RAM || kind == XEN_MEMPLAN_TOO_MANY)
+		plan->fatal = true;
+}
+
+static bool __memplan memplan_full(struct xen_memplan *plan, unsigned int nr,
+				   unsigned int max)
+{
+	if (nr < max)
+		return false;
+	if (!plan->fatal)
+		memplan_note(plan, XEN_MEMPLAN_TOO_MANY, -1, -1, nr, max);
+	return true;
+}
+
+/* Append [start, end) to a list, merging with a touching last range. */
+static void __memplan memplan_add(struct xen_memplan *plan,
+				  struct xen_memplan_range *list,
+				  unsigned int *nr, unsigned long start,
+				  unsigned long end)
+{
+	if (start >= end)
+		return;
+	if (*nr && list[*nr - 1].end == start) {
+		list[*nr - 1].end = end;
+		return;
+	}
+	if (memplan_full(plan, *nr, XEN_MEMPLAN_MAX_RANGES))
+		return;
+	list[*nr].start = start;
+	list[*nr].end = end;
+	(*nr)++;
+}
+
+static void __memplan memplan_add_region(struct xen_memplan *plan,
+					 struct xen_memplan_region *list,
+					 unsigned int *nr, unsigned int max,
+					 unsigned long start, unsigned long end,
+					 u32 type)
+{
+	struct xen_memplan_region *last = *nr ? &list[*nr - 1] : NULL;
+
+	if (start >= end)
+		return;
+	if (last && last->end == start && last->type == type) {
+		last->end = end;
+		return;
+	}
+	if (memplan_full(plan, *nr, max))
+		return;
+	list[*nr].start = start;
+	list[*nr].end = end;
+	list[*nr].type = type;
+	(*nr)++;
+}
+
+static void __memplan memplan_add_remap(struct xen_memplan *plan,
+					unsigned long src, unsigned long dst,
+					unsigned long n)
+{
+	struct xen_memplan_remap *last;
+
+	if (!n)
+		return;
+	last = plan->nr_remap ? &plan->remap[plan->nr_remap - 1] : NULL;
+	if (last && last->src + last->n == src && last->dst + last->n == dst) {
+		last->n += n;
+		return;
+	}
+	if (memplan_full(plan, plan->nr_remap, XEN_MEMPLAN_MAX_RANGES))
+		return;
+	plan->remap[plan->nr_remap].src = src;
+	plan->remap[plan->nr_remap].dst = dst;
+	plan->remap[plan->nr_remap].n = n;
+	plan->nr_remap++;
+}
+
+/* Which type wins where two entries overlap. */
+static int __memplan memplan_strictness(u32 type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+		return 0;
+	case E820_TYPE_ACPI:
+		return 1;
+	case E820_TYPE_NVS:
+		return 2;
+	case E820_TYPE_RESERVED:
+		return 3;
+	case E820_TYPE_UNUSABLE:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
+static bool __memplan memplan_stricter(u32 a, u32 b)
+{
+	int sa = memplan_strictness(a), sb = memplan_strictness(b);
+
+	return sa != sb ? sa > sb : a > b;
+}
+
+static int __memplan memplan_cmp_entry(const void *a, const void *b)
+{
+	const struct xen_memplan_entry *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx - y->idx;
+}
+
+static int __memplan memplan_cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Xen's entries into plan->in[], rounded to pfns; returns how many. */
+static unsigned int __memplan
+memplan_take(const struct xen_memplan_input *in, struct xen_memplan *plan)
+{
+	unsigned int i, n = 0, nr = in->nr_map;
+	u64 last = 0;
+
+	if (nr > XEN_MEMPLAN_MAX_MAP) {
+		memplan_note(plan, XEN_MEMPLAN_TRUNCATED, XEN_MEMPLAN_MAX_MAP,
+			     nr, 0, 0);
+		nr = XEN_MEMPLAN_MAX_MAP;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct e820_entry *e = &in->map[i];
+		struct xen_memplan_entry *t = &plan->in[n];
+		u64 end = e->addr + e->size;
+
+		if (!e->size) {
+			memplan_note(plan, XEN_MEMPLAN_ZERO_LENGTH, i, -1,
+				     e->addr, e->addr);
+			continue;
+		}
+		if (end < e->addr) {
+			memplan_note(plan, XEN_MEMPLAN_WRAPS, i, -1, e->addr,
+				     U64_MAX);
+			end = U64_MAX & PAGE_MASK;
+		}
+		if (i && e->addr < last)
+			memplan_note(plan, XEN_MEMPLAN_UNSORTED, i, i - 1,
+				     e->addr, last);
+		last = e->addr;
+		if ((e->addr | end) & ~PAGE_MASK)
+			memplan_note(plan, XEN_MEMPLAN_UNALIGNED, i, -1,
+				     e->addr, end);
+
+		t->addr = e->addr;
+		t->end = end;
+		t->idx = i;
+		t->type = e->type;
+		if (in->dom0 && t->type == E820_TYPE_UNUSABLE)
+			t->type = E820_TYPE_RAM;
+		if (t->type == E820_TYPE_RAM) {
+			t->start = PFN_UP(e->addr);
+			t->stop = PFN_DOWN(end);
+		} else {
+			t->start = PFN_DOWN(e->addr);
+			t->stop = PFN_UP(end);
+		}
+		if (t->start >= t->stop) {
+			memplan_note(plan, XEN_MEMPLAN_SUB_PAGE, i, -1,
+				     e->addr, end);
+			continue;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* plan->map: the entries cut at every boundary, strictest type per piece. */
+static void __memplan memplan_sanitize(const struct xen_memplan_input *in,
+				       struct xen_memplan *plan)
+{
+	unsigned int n = memplan_take(in, plan);
+	unsigned int i, j, np = 0;
+
+	sort(plan->in, n, sizeof(plan->in[0]), memplan_cmp_entry, NULL);
+	for (i = 0; i < n; i++) {
+		for (j = i + 1; j < n && plan->in[j].addr < plan->in[i].end; j++)
+			memplan_note(plan, XEN_MEMPLAN_OVERLAP,
+				     plan->in[i].idx, plan->in[j].idx,
+				     plan->in[j].addr,
+				     min(plan->in[i].end, plan->in[j].end));
+		plan->points[np++] = plan->in[i].start;
+		plan->points[np++] = plan->in[i].stop;
+	}
+	sort(plan->points, np, sizeof(plan->points[0]), memplan_cmp_ulong, NULL);
+
+	for (i = 0; i + 1 < np; i++) {
+		unsigned long s = plan->points[i], e = plan->points[i + 1];
+		bool found = false;
+		u32 type = 0;
+
+		if (s == e)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (plan->in[j].stop < e || plan->in[j].start > s)
+				continue;
+			if (!found || memplan_stricter(plan->in[j].type, type))
+				type = plan->in[j].type;
+			found = true;
+		}
+		if (found)
+			memplan_add_region(plan, plan->map, &plan->nr_map,
+					   XEN_MEMPLAN_MAX_RANGES, s, e, type);
+	}
+}
+
+/*
+ * A hole [start, end): identity as far as the P2M reaches, and the RAM Xen
+ * put there below initial_end becomes a source to remap.
+ */
+static void __memplan memplan_hole(const struct xen_memplan_input *in,
+				   struct xen_memplan *plan,
+				   unsigned long start, unsigned long end,
+				   bool tail)
+{
+	unsigned long low = in->dom0 ? XEN_MEMPLAN_LOW_PFNS : 0;
+	unsigned long top = plan->initial_end;
+	unsigned long limit = in->p2m_limit;
+
+	if (!tail && end > limit)
+		memplan_note(plan, XEN_MEMPLAN_BEYOND_TREE, -1, -1,
+			     max(start, limit), end);
+	memplan_add(plan, plan->identity, &plan->nr_identity, start,
+		    min(end, limit));
+
+	if (start < top)
+		plan->hole_pages += min(end, top) - start;
+	if (start < min(low, top))
+		plan->kept_low += min3(end, low, top) - start;
+	memplan_add(plan, plan->src, &plan->nr_src, max(start, low),
+		    min(end, top));
+}
+
+static void __memplan memplan_holes(const struct xen_memplan_input *in,
+				    struct xen_memplan *plan)
+{
+	unsigned long pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < plan->nr_map; i++) {
+		const struct xen_memplan_region *r = &plan->map[i];
+
+		if (r->start > pos)
+			memplan_hole(in, plan, pos, r->start, false);
+		if (r->type != E820_TYPE_RAM)
+			memplan_hole(in, plan, r->start, r->end, false);
+		pos = r->end;
+	}
+	memplan_hole(in, plan, pos, XEN_MEMPLAN_NO_LIMIT, true);
+}
+
+/* Balloon room from the reservation, capped by the ratio. */
+static unsigned long __memplan memplan_room(const struct xen_memplan_input *in,
+					    struct xen_memplan *plan)
+{
+	unsigned long max_pages = in->max_pages ? in->max_pages : in->pfn_limit;
+	unsigned long room, cap;
+
+	max_pages = min(max_pages, in->pfn_limit);
+	room = max_pages > plan->initial_end ? max_pages - plan->initial_end : 0;
+	cap = XEN_MEMPLAN_EXTRA_RATIO * plan->initial_end;
+	if (room > cap) {
+		plan->capped_pages = room - cap;
+		memplan_note(plan, XEN_MEMPLAN_EXTRA_CAPPED, -1, -1, room, cap);
+		room = cap;
+	}
+	return room;
+}
+
+/* RAM [start, end) above initial_end: remap targets, balloon, unusable. */
+static void __memplan memplan_above(const struct xen_memplan_input *in,
+				    struct xen_memplan *plan,
+				    unsigned long start, unsigned long end,
+				    unsigned long *room, unsigned int *si,
+				    unsigned long *soff)
+{
+	while (start < end) {
+		unsigned long stop = min(end, in->pfn_limit), n;
+		u32 type = E820_TYPE_RAM;
+
+		if (start >= in->pfn_limit) {
+			memplan_note(plan, XEN_MEMPLAN_RAM_BEYOND_LIMIT, -1, -1,
+				     start, end);
+			stop = end;
+			n = end - start;
+			type = E820_TYPE_UNUSABLE;
+		} else if (*si < plan->nr_src) {
+			const struct xen_memplan_range *s = &plan->src[*si];
+
+			n = min(stop - start, s->end - s->start - *soff);
+			memplan_add_remap(plan, s->start + *soff, start, n);
+			plan->remapped += n;
+			*soff += n;
+			if (s->start + *soff == s->end) {
+				(*si)++;
+				*soff = 0;
+			}
+		} else if (*room) {
+			n = min(stop - start, *room);
+			*room -= n;
+			plan->balloon_pages += n;
+		} else {
+			n = stop - start;
+			type = E820_TYPE_UNUSABLE;
+		}
+
+		if (type == E820_TYPE_RAM) {
+			memplan_add(plan, plan->extra, &plan->nr_extra, start,
+				    start + n);
+		} else {
+			memplan_add(plan, plan->unusable, &plan->nr_unusable,
+				    start, start + n);
+			plan->unusable_pages += n;
+		}
+		memplan_add_region(plan, plan->guest, &plan->nr_guest,
+				   XEN_MEMPLAN_MAX_GUEST, start, start + n,
+				   type);
+		start += n;
+	}
+}
+
+static void __memplan memplan_place(const struct xen_memplan_input *in,
+				    struct xen_memplan *plan)
+{
+	unsigned long room = memplan_room(in, plan), soff = 0;
+	unsigned int i, si = 0;
+
+	for (i = 0; i < plan->nr_map; i++) {
+		const struct xen_memplan_region *r = &plan->map[i];
+		unsigned long mid;
+
+		if (r->type != E820_TYPE_RAM) {
+			memplan_add_region(plan, plan->guest, &plan->nr_guest,
+					   XEN_MEMPLAN_MAX_GUEST, r->start,
+					   r->end, r->type);
+			continue;
+		}
+		mid = clamp(plan->initial_end, r->start, r->end);
+		memplan_add(plan, plan->ram, &plan->nr_ram, r->start, mid);
+		memplan_add_region(plan, plan->guest, &plan->nr_guest,
+				   XEN_MEMPLAN_MAX_GUEST, r->start, mid,
+				   E820_TYPE_RAM);
+		memplan_above(in, plan, mid, r->end, &room, &si, &soff);
+	}
+
+	for (; si < plan->nr_src; si++, soff = 0) {
+		const struct xen_memplan_range *s = &plan->src[si];
+
+		memplan_add(plan, plan->release, &plan->nr_release,
+			    s->start + soff, s->end);
+		plan->released += s->end - s->start - soff;
+	}
+	if (plan->released)
+		memplan_note(plan, XEN_MEMPLAN_NO_ROOM, -1, -1, plan->released,
+			     plan->hole_pages - plan->kept_low);
+	plan->extra_pages = plan->remapped + plan->balloon_pages;
+
+	for (i = plan->nr_guest; i > 0; i--) {
+		if (plan->guest[i - 1].type == E820_TYPE_RAM) {
+			plan->ram_end = plan->guest[i - 1].end;
+			break;
+		}
+	}
+}
+
+/*
+ * Counts distinct tree pages to allocate, fed leaf and mid indices in
+ * ascending order; those below next_* exist already or are counted.
+ */
+struct memplan_tally {
+	unsigned long next_leaf;
+	unsigned long next_mid;
+	unsigned long pages;
+};
+
+static void __memplan memplan_tally_leaf(struct memplan_tally *t,
+					 unsigned long leaf)
+{
+	if (leaf < t->next_leaf)
+		return;
+	t->next_leaf = leaf + 1;
+	t->pages++;
+}
+
+static void __memplan memplan_tally_mid(struct memplan_tally *t,
+					unsigned long mid)
+{
+	if (mid < t->next_mid)
+		return;
+	t->next_mid = mid + 1;
+	t->pages++;
+}
+
+/* The boot tree has the mids and leaves of the initial nr_pages. */
+static void __memplan memplan_tally_init(struct memplan_tally *t,
+					 unsigned long nr_pages)
+{
+	t->next_leaf = DIV_ROUND_UP(nr_pages, XEN_MEMPLAN_LEAF_PFNS);
+	t->next_mid = DIV_ROUND_UP(nr_pages, XEN_MEMPLAN_MID_PFNS);
+	t->pages = 0;
+}
+
+static void __memplan memplan_budget(const struct xen_memplan_input *in,
+				     struct xen_memplan *plan)
+{
+	struct memplan_tally t;
+	unsigned int i;
+
+	memplan_tally_init(&t, in->nr_pages);
+	for (i = 0; i < plan->nr_identity; i++) {
+		unsigned long s = plan->identity[i].start;
+		unsigned long e = plan->identity[i].end;
+
+		if (s % XEN_MEMPLAN_LEAF_PFNS)
+			memplan_tally_leaf(&t, s / XEN_MEMPLAN_LEAF_PFNS);
+		if (s % XEN_MEMPLAN_MID_PFNS)
+			memplan_tally_mid(&t, s / XEN_MEMPLAN_MID_PFNS);
+		if (e == XEN_MEMPLAN_NO_LIMIT)
+			continue;
+		if (e % XEN_MEMPLAN_LEAF_PFNS)
+			memplan_tally_leaf(&t, (e - 1) / XEN_MEMPLAN_LEAF_PFNS);
+		if (e % XEN_MEMPLAN_MID_PFNS)
+			memplan_tally_mid(&t, (e - 1) / XEN_MEMPLAN_MID_PFNS);
+	}
+	plan->brk_identity = t.pages;
+
+	memplan_tally_init(&t, in->nr_pages);
+	for (i = 0; i < plan->nr_remap; i++) {
+		unsigned long s = plan->remap[i].dst;
+		unsigned long e = s + plan->remap[i].n;
+		unsigned long k;
+
+		for (k = max(s / XEN_MEMPLAN_MID_PFNS, t.next_mid);
+		     k <= (e - 1) / XEN_MEMPLAN_MID_PFNS; k++)
+			memplan_tally_mid(&t, k);
+		for (k = max(s / XEN_MEMPLAN_LEAF_PFNS, t.next_leaf);
+		     k <= (e - 1) / XEN_MEMPLAN_LEAF_PFNS; k++)
+			memplan_tally_leaf(&t, k);
+	}
+	plan->brk_remap = t.pages;
+	plan->brk_pages = plan->brk_identity + plan->brk_remap;
+}
+
+/**
+ * xen_memplan_build - compute what every pfn of a PV guest becomes
+ * @in: Xen's map and the guest's page counts
+ * @plan: filled in; its previous contents do not matter
+ *
+ * Return: 0, or -EINVAL when the map has no sane interpretation
+ * (plan->fatal, and plan->problem says why).
+ */
+int __memplan xen_memplan_build(const struct xen_memplan_input *in,
+				struct xen_memplan *plan)
+{
+	memset(plan, 0, offsetof(struct xen_memplan, in));
+	plan->nr_src = 0;
+	plan->initial_end = min(in->nr_pages, in->pfn_limit);
+	if (in->nr_pages > in->pfn_limit)
+		memplan_note(plan, XEN_MEMPLAN_PAGES_BEYOND_LIMIT, -1, -1,
+			     in->pfn_limit, in->nr_pages);
+
+	memplan_sanitize(in, plan);
+	if (!plan->fatal) {
+		unsigned int i;
+		bool ram = false;
+
+		for (i = 0; i < plan->nr_map; i++)
+			ram |= plan->map[i].type == E820_TYPE_RAM;
+		if (!ram)
+			memplan_note(plan, XEN_MEMPLAN_NO_RAM, -1, -1, 0, 0);
+	}
+	if (plan->fatal)
+		return -EINVAL;
+
+	memplan_holes(in, plan);
+	memplan_place(in, plan);
+	memplan_budget(in, plan);
+	return plan->fatal ? -EINVAL : 0;
+}
+
+const char *__memplan xen_memplan_problem_name(enum xen_memplan_problem_kind kind)
+{
+	static const char * const names[] = {
+		[XEN_MEMPLAN_ZERO_LENGTH] = "empty entry dropped",
+		[XEN_MEMPLAN_WRAPS] = "entry runs past 2^64, clipped",
+		[XEN_MEMPLAN_UNALIGNED] = "entry not page aligned, rounded",
+		[XEN_MEMPLAN_SUB_PAGE] = "RAM entry holds no whole page, dropped",
+		[XEN_MEMPLAN_UNSORTED] = "entries out of order",
+		[XEN_MEMPLAN_OVERLAP] = "entries overlap, stricter type kept",
+		[XEN_MEMPLAN_TRUNCATED] = "too many entries, rest ignored",
+		[XEN_MEMPLAN_NO_RAM] = "no RAM in the map",
+		[XEN_MEMPLAN_TOO_MANY] = "plan has too many ranges",
+		[XEN_MEMPLAN_PAGES_BEYOND_LIMIT] = "nr_pages beyond the pfn limit",
+		[XEN_MEMPLAN_RAM_BEYOND_LIMIT] = "RAM beyond the pfn limit is unusable",
+		[XEN_MEMPLAN_EXTRA_CAPPED] = "balloon room capped",
+		[XEN_MEMPLAN_NO_ROOM] = "no RAM above nr_pages, pages released",
+		[XEN_MEMPLAN_BEYOND_TREE] = "hole past the P2M limit, identity implicit",
+	};
+
+	if (kind >= ARRAY_SIZE(names) || !names[kind])
+		return "unknown problem";
+	return names[kind];
+}

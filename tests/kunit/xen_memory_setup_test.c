@@ -1,0 +1,989 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen_memory_setup: the memory plan of a Xen PV guest (memplan.c) over a
+ * table of E820 maps, each named for what breaks when its case fails, and
+ * over 10,000 seeded random maps checked against the plan's invariants:
+ *
+ *   - every pfn the P2M covers is exactly one of populated RAM, balloon
+ *     (extra), unusable or identity; identity only where the map has no
+ *     RAM, the other three only where it has;
+ *   - the RAM pfns the guest ends with take their machine frames from
+ *     distinct initial pfns (populated RAM and remap sources are disjoint);
+ *   - pages under holes = remapped + released + kept below 1 MiB, remap
+ *     sources and targets have the same size, and pages are released only
+ *     when no E820 RAM is left above nr_pages;
+ *   - the balloon room respects max: and the ratio cap and is used fully
+ *     while RAM is left;
+ *   - a model of the three-level tree applying the identity ranges and the
+ *     remap targets never allocates more pages than the plan's budget.
+ *
+ * No Xen needed: the plan is pure; the model tree is this file's.
+ */
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/sort.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+
+#include "memplan.h"
+
+#define RAM	E820_TYPE_RAM
+#define RES	E820_TYPE_RESERVED
+#define ACPI	E820_TYPE_ACPI
+#define UNUS	E820_TYPE_UNUSABLE
+
+#define MIB(x)	((u64)(x) << 20)
+#define GIB(x)	((u64)(x) << 30)
+#define PFN(b)	((unsigned long)((b) >> PAGE_SHIFT))
+
+/* MAXMEM of x86_64 with 4-level paging, in pfns. */
+#define LIMIT_64T	(1UL << (46 - PAGE_SHIFT))
+
+struct ms_ctx {
+	struct xen_memplan *plan;
+	unsigned long *leaf_real;	/* model tree: leaves that are pages */
+	unsigned long *mid_real;
+	char why[160];
+};
+
+/* The model tree covers 2 TiB; plans reaching further skip the model. */
+#define MODEL_LEAVES	BIT(20)
+#define MODEL_MIDS	(MODEL_LEAVES / 512)
+
+static int ms_init(struct kunit *test)
+{
+	struct ms_ctx *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->plan = kunit_kzalloc(test, sizeof(*c->plan), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->plan);
+	c->leaf_real = kunit_kzalloc(test, BITS_TO_LONGS(MODEL_LEAVES) *
+				     sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->leaf_real);
+	c->mid_real = kunit_kzalloc(test, BITS_TO_LONGS(MODEL_MIDS) *
+				    sizeof(long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c->mid_real);
+	test->priv = c;
+	return 0;
+}
+
+static struct xen_memplan *plan_of(struct kunit *test,
+				   const struct e820_entry *map,
+				   unsigned int nr, unsigned long nr_pages,
+				   unsigned long max_pages, bool dom0)
+{
+	struct ms_ctx *c = test->priv;
+	struct xen_memplan_input in = {
+		.map = map, .nr_map = nr, .nr_pages = nr_pages,
+		.max_pages = max_pages, .pfn_limit = LIMIT_64T,
+		.p2m_limit = XEN_MEMPLAN_NO_LIMIT, .dom0 = dom0,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_memplan_build(&in, c->plan), 0);
+	return c->plan;
+}
+
+/* A range of the plan is exactly [s, e); failures name the wanted range. */
+static void expect_range(struct kunit *test, const struct xen_memplan_range *r,
+			 unsigned long s, unsigned long e)
+{
+	KUNIT_EXPECT_EQ_MSG(test, r->start, s, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->end, e, "want [%#lx-%#lx)", s, e);
+}
+
+static void expect_region(struct kunit *test,
+			  const struct xen_memplan_region *r, unsigned long s,
+			  unsigned long e, u32 type)
+{
+	KUNIT_EXPECT_EQ_MSG(test, r->start, s, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->end, e, "want [%#lx-%#lx)", s, e);
+	KUNIT_EXPECT_EQ_MSG(test, r->type, type, "[%#lx-%#lx)", s, e);
+}
+
+static unsigned int count_problems(const struct xen_memplan *plan,
+				   enum xen_memplan_problem_kind kind)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < min_t(unsigned int, plan->nr_problems,
+			      XEN_MEMPLAN_MAX_PROBLEMS); i++)
+		n += plan->problem[i].kind == kind;
+	return n;
+}
+
+/* ---- QEMU's pc machine ---- */
+
+static const struct e820_entry qemu_pc_3g[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, 0xbffe0000 - 0x100000, RAM },
+	{ 0xbffe0000, 0x20000, RES },
+	{ 0xfeffc000, 0x4000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+};
+
+/* dom0_mem=1G,max:2G on a 3 GiB pc: RAM past max: must be unusable. */
+static void qemu_pc_below_4g_max_leaves_rest_unusable(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, qemu_pc_3g, ARRAY_SIZE(qemu_pc_3g),
+					0x40000, 0x80000, true);
+
+	KUNIT_EXPECT_EQ(test, p->nr_map, 7U);
+	expect_region(test, &p->map[0], 0, 0x9f, RAM);
+	expect_region(test, &p->map[1], 0x9f, 0xa0, RES);
+	expect_region(test, &p->map[3], 0x100, 0xbffe0, RAM);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNALIGNED), 2U);
+
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
+	expect_range(test, &p->identity[0], 0x9f, 0x100);
+	expect_range(test, &p->identity[1], 0xbffe0, XEN_MEMPLAN_NO_LIMIT);
+
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL);
+	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0UL);
+	KUNIT_EXPECT_EQ(test, p->released, 0UL);
+
+	KUNIT_ASSERT_EQ(test, p->nr_ram, 2U);
+	expect_range(test, &p->ram[1], 0x100, 0x40000);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], 0x40000, 0x80000);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x80000, 0xbffe0);
+
+	KUNIT_ASSERT_EQ(test, p->nr_guest, 8U);
+	expect_region(test, &p->guest[3], 0x100, 0x80000, RAM);
+	expect_region(test, &p->guest[4], 0x80000, 0xbffe0, UNUS);
+	KUNIT_EXPECT_EQ(test, p->ram_end, 0x80000UL);
+
+	/* The boundary at 3 GiB - 128 KiB: one leaf and one mid. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
+	KUNIT_EXPECT_EQ(test, p->brk_remap, 0UL);
+}
+
+static const struct e820_entry qemu_pc_2g_plus_high[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, 0x7ffe0000 - 0x100000, RAM },
+	{ 0x7ffe0000, 0x20000, RES },
+	{ 0xfeffc000, 0x4000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+	{ GIB(4), GIB(2), RAM },
+};
+
+/* dom0_mem=1G,max:3G with RAM above 4 GiB: extra continues past the hole. */
+static void qemu_pc_above_4g_extra_skips_the_pci_hole(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, qemu_pc_2g_plus_high,
+					ARRAY_SIZE(qemu_pc_2g_plus_high),
+					0x40000, 0xc0000, true);
+
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
+	expect_range(test, &p->identity[1], 0x7ffe0, 0x100000);
+	expect_range(test, &p->identity[2], 0x180000, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
+	expect_range(test, &p->extra[0], 0x40000, 0x7ffe0);
+	expect_range(test, &p->extra[1], 0x100000, 0x140020);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x80000UL);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x140020, 0x180000);
+	KUNIT_EXPECT_EQ(test, p->ram_end, 0x140020UL);
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
+}
+
+/* dom0 without max: all RAM above is balloon room, up to the 8x cap. */
+static void qemu_pc_above_4g_no_max_takes_all_ram(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, qemu_pc_2g_plus_high,
+					ARRAY_SIZE(qemu_pc_2g_plus_high),
+					0x40000, 0, true);
+
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0xbffe0UL);
+	KUNIT_EXPECT_EQ(test, p->capped_pages, LIMIT_64T - 0x40000 - 0x200000);
+	KUNIT_EXPECT_EQ(test, p->nr_unusable, 0U);
+	KUNIT_EXPECT_EQ(test, p->ram_end, 0x180000UL);
+}
+
+/* ---- Holes at awkward places ---- */
+
+static const struct e820_entry hole_1029m_2001m[] = {
+	{ 0, MIB(1029), RAM },
+	{ MIB(2001), GIB(3) - MIB(2001), RAM },
+};
+
+/*
+ * domU with 1.5 GiB: the hole starts 2 MiB- and 1 GiB-unaligned and RAM
+ * under it below nr_pages moves to the first RAM above the hole.
+ */
+static void hole_not_2m_aligned_remaps_ram_above(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, hole_1029m_2001m, 2, 0x60000,
+					LIMIT_64T, false);
+
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
+	expect_range(test, &p->identity[0], 0x40500, 0x7d100);
+	expect_range(test, &p->identity[1], 0xc0000, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x1fb00UL);
+	KUNIT_ASSERT_EQ(test, p->nr_remap, 1U);
+	KUNIT_EXPECT_EQ(test, p->remap[0].src, 0x40500UL);
+	KUNIT_EXPECT_EQ(test, p->remap[0].dst, 0x7d100UL);
+	KUNIT_EXPECT_EQ(test, p->remap[0].n, 0x1fb00UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x1fb00UL);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x23400UL);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], 0x7d100, 0xc0000);
+	/* Split leaf at 2001 MiB; remap targets: mid 2 and leaves 1000-1253. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 1UL);
+	KUNIT_EXPECT_EQ(test, p->brk_remap, 255UL);
+}
+
+static const struct e820_entry seed002[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, MIB(2364) - 0x100000, RAM },
+	{ 0xfeffc000, 0x4000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+	{ GIB(4), MIB(4096 - 2364), RAM },
+};
+
+/*
+ * Seed 002: dom0_mem=1G,max:2364M, hole right above 2364 MiB. The balloon
+ * must reach max: exactly, only through RAM, never an identity pfn.
+ */
+static void seed002_max_next_to_hole_balloons_to_max(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, seed002, ARRAY_SIZE(seed002),
+					0x40000, 0x93c00, true);
+	unsigned long reach;
+	unsigned int i, j;
+
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
+	expect_range(test, &p->identity[0], 0x9f, 0x100);
+	expect_range(test, &p->identity[1], 0x93c00, 0x100000);
+	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], 0x40000, 0x93c00);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x100000, 0x16c400);
+	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
+
+	/* Ballooning up: the start, less what was released, plus extra. */
+	reach = 0x40000 - p->released + p->extra_pages;
+	KUNIT_EXPECT_EQ(test, reach, 0x93c00UL);
+	for (i = 0; i < p->nr_extra; i++)
+		for (j = 0; j < p->nr_identity; j++)
+			KUNIT_EXPECT_TRUE(test,
+					  p->extra[i].end <= p->identity[j].start ||
+					  p->identity[j].end <= p->extra[i].start);
+	/* 2364 MiB is leaf aligned: only mid 2 and mid 5 are split. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
+}
+
+/* The map Xen 4.17 printed for QEMU -m 4G max-ram-below-4g=2364M. */
+static const struct e820_entry seed002_qemu[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, 0x93be0000 - 0x100000, RAM },
+	{ 0x93be0000, 0x20000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+	{ GIB(4), MIB(4096 - 2364), RAM },
+	{ 0xfd00000000ULL, GIB(12), RES },
+};
+
+/*
+ * Seed 002 as booted: SeaBIOS keeps 128K below 2364 MiB, so the last 32
+ * pages of max: come from above 4 GiB; the rest there is unusable.
+ */
+static void seed002_qemu_map_takes_last_pages_above_4g(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, seed002_qemu,
+					ARRAY_SIZE(seed002_qemu), 0x40000,
+					0x93c00, true);
+
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
+	expect_range(test, &p->extra[0], 0x40000, 0x93be0);
+	expect_range(test, &p->extra[1], 0x100000, 0x100020);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x100020, 0x16c400);
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
+	expect_range(test, &p->identity[1], 0x93be0, 0x100000);
+	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 343040UL);
+	KUNIT_EXPECT_EQ(test, p->brk_pages, 3UL);
+}
+
+static const struct e820_entry seed002_2365[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, MIB(2365) - 0x100000, RAM },
+	{ 0xfeffc000, 0x4000, RES },
+	{ 0xfffc0000, 0x40000, RES },
+	{ GIB(4), MIB(4096 - 2365), RAM },
+};
+
+/* max: ends 1 MiB below a 2 MiB-unaligned hole: that MiB is unusable. */
+static void max_inside_leaf_before_hole_leaves_gap_missing(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, seed002_2365,
+					ARRAY_SIZE(seed002_2365), 0x40000,
+					0x93c00, true);
+
+	expect_range(test, &p->identity[1], 0x93d00, 0x100000);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
+	expect_range(test, &p->unusable[0], 0x93c00, 0x93d00);
+	expect_region(test, &p->guest[4], 0x93c00, 0x93d00, UNUS);
+	/* Split: leaf 0x49e and mid 2 at 0x93d00, leaf and mid at 0x16c300. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 4UL);
+}
+
+/* ---- Maps that need sanitizing ---- */
+
+static const struct e820_entry unaligned_map[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xe0123, 0x10333, RES },
+	{ 0x100001, 0x3ffff123 - 0x100001, RAM },
+	{ 0x3ffff123, 0x40000000 - 0x3ffff123, ACPI },
+};
+
+/* RAM rounds inward, holes outward, and the gaps join the identity. */
+static void non_page_aligned_entries_round_ram_in_holes_out(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, unaligned_map,
+					ARRAY_SIZE(unaligned_map), 0x3ff00,
+					LIMIT_64T, false);
+
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNALIGNED), 5U);
+	KUNIT_ASSERT_EQ(test, p->nr_map, 5U);
+	expect_region(test, &p->map[0], 0, 0x9f, RAM);
+	expect_region(test, &p->map[1], 0x9f, 0xa0, RES);
+	expect_region(test, &p->map[2], 0xe0, 0xf1, RES);
+	expect_region(test, &p->map[3], 0x101, 0x3ffff, RAM);
+	expect_region(test, &p->map[4], 0x3ffff, 0x40000, ACPI);
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
+	expect_range(test, &p->identity[0], 0x9f, 0x101);
+	expect_range(test, &p->identity[1], 0x3ffff, XEN_MEMPLAN_NO_LIMIT);
+	/* A domU remaps even below 1 MiB. */
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x62UL);
+	KUNIT_ASSERT_EQ(test, p->nr_remap, 1U);
+	KUNIT_EXPECT_EQ(test, p->remap[0].dst, 0x3ff00UL);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x9dUL);
+}
+
+static const struct e820_entry messy_map[] = {
+	{ 0x100000, 0x40000000 - 0x100000, RAM },	/* 0 */
+	{ 0, 0xa0000, RAM },				/* 1: before 0 */
+	{ 0x3ff00000, 0x200000, RES },			/* 2: over 0's end */
+	{ 0x200000, 0x100000, ACPI },			/* 3: inside 0 */
+	{ 0xf0000, 0x10000, RES },			/* 4 */
+	{ 0x50000000, 0, RAM },				/* 5: empty */
+	{ 0x60000000, 0x800, RAM },			/* 6: no whole page */
+};
+
+/* Overlaps go to the stricter type, and each fix names Xen's entries. */
+static void overlapping_unsorted_entries_stricter_type_wins(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, messy_map, ARRAY_SIZE(messy_map),
+					0x20000, LIMIT_64T, false);
+	unsigned int i, pairs = 0;
+
+	KUNIT_ASSERT_EQ(test, p->nr_map, 6U);
+	expect_region(test, &p->map[0], 0, 0xa0, RAM);
+	expect_region(test, &p->map[1], 0xf0, 0x100, RES);
+	expect_region(test, &p->map[2], 0x100, 0x200, RAM);
+	expect_region(test, &p->map[3], 0x200, 0x300, ACPI);
+	expect_region(test, &p->map[4], 0x300, 0x3ff00, RAM);
+	expect_region(test, &p->map[5], 0x3ff00, 0x40100, RES);
+
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_UNSORTED), 3U);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_OVERLAP), 2U);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_ZERO_LENGTH), 1U);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_SUB_PAGE), 1U);
+	for (i = 0; i < p->nr_problems; i++) {
+		const struct xen_memplan_problem *q = &p->problem[i];
+
+		if (q->kind != XEN_MEMPLAN_OVERLAP)
+			continue;
+		KUNIT_EXPECT_EQ(test, q->a, 0);
+		pairs += q->b;
+	}
+	KUNIT_EXPECT_EQ(test, pairs, 3U + 2U);
+	/* Gap, reserved and ACPI below nr_pages: their pages move above. */
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x160UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x160UL);
+}
+
+static const struct e820_entry many_gib_hole[] = {
+	{ 0, GIB(2), RAM },
+	{ GIB(64), GIB(2), RAM },
+};
+
+/* A 62 GiB hole on GiB boundaries costs the tree nothing. */
+static void hole_of_many_gib_costs_no_tree_page(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, many_gib_hole, 2, 0x80000,
+					0x100000, true);
+
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 2U);
+	expect_range(test, &p->identity[0], 0x80000, PFN(GIB(64)));
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 0UL);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], PFN(GIB(64)), PFN(GIB(66)));
+}
+
+static const struct e820_entry past_512g[] = {
+	{ 0, GIB(2), RAM },
+	{ GIB(2), GIB(2), RES },
+	{ GIB(4), GIB(596), RAM },
+};
+
+/* dom0 with 80 GiB and max:600G: extra crosses 512 GiB, no ceiling. */
+static void ram_past_512g_becomes_extra_for_dom0(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, past_512g, 3, PFN(GIB(80)),
+					PFN(GIB(600)), true);
+
+	KUNIT_EXPECT_EQ(test, p->remapped, PFN(GIB(2)));
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], PFN(GIB(80)), PFN(GIB(600)));
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, PFN(GIB(518)));
+	KUNIT_EXPECT_EQ(test, p->nr_unusable, 0U);
+	KUNIT_EXPECT_EQ(test, p->ram_end, PFN(GIB(600)));
+}
+
+/* A domU under xen_512gb_limit: RAM past 512 GiB is unusable. */
+static void ram_past_512g_unusable_under_512gb_limit(struct kunit *test)
+{
+	struct ms_ctx *c = test->priv;
+	struct xen_memplan_input in = {
+		.map = past_512g, .nr_map = 3, .nr_pages = PFN(GIB(80)),
+		.max_pages = PFN(GIB(512)), .pfn_limit = PFN(GIB(512)),
+		.p2m_limit = PFN(GIB(600)), .dom0 = false,
+	};
+	struct xen_memplan *p = c->plan;
+
+	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, p), 0);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], PFN(GIB(80)), PFN(GIB(512)));
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], PFN(GIB(512)), PFN(GIB(600)));
+	KUNIT_EXPECT_GE(test, count_problems(p, XEN_MEMPLAN_RAM_BEYOND_LIMIT), 1U);
+	/* The P2M ends with the map: no identity tail at all. */
+	KUNIT_EXPECT_EQ(test, p->nr_identity, 1U);
+}
+
+static const struct e820_entry domu_624m[] = {
+	{ 0, MIB(624), RAM },
+};
+
+/* nr_pages inside a leaf: the rest of that leaf is balloon, not identity. */
+static void nr_pages_not_multiple_of_512_tail_is_extra(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, domu_624m, 1, 0x26733,
+					LIMIT_64T, false);
+
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], 0x26733, 0x27000);
+	KUNIT_ASSERT_EQ(test, p->nr_identity, 1U);
+	expect_range(test, &p->identity[0], 0x27000, XEN_MEMPLAN_NO_LIMIT);
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 0UL);
+}
+
+static const struct e820_entry low_hole[] = {
+	{ 0, 0x9f000, RAM },
+	{ 0x9f000, 0x61000, RES },
+	{ 0x100000, 0x30000000 - 0x100000, RAM },
+	{ 0x30000000, 0x100000, RES },
+	{ 0x30100000, 0x80000000 - 0x30100000, RAM },
+};
+
+/* max: below the start: no balloon room, but remapped RAM still lands. */
+static void max_below_start_keeps_only_remap_targets(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, low_hole, ARRAY_SIZE(low_hole),
+					0x40000, 0x20000, true);
+
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x100UL);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], 0x40000, 0x40100);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
+	expect_range(test, &p->unusable[0], 0x40100, 0x80000);
+}
+
+static const struct e820_entry no_room[] = {
+	{ 0, 0x10000000, RAM },
+	{ 0x10000000, 0x100000, RES },
+	{ 0x10100000, 0x10000000 - 0x100000, RAM },
+};
+
+/* No E820 RAM above nr_pages: RAM under the hole is released, counted. */
+static void no_ram_above_releases_and_says_so(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, no_room, 3, 0x20000, LIMIT_64T,
+					false);
+
+	KUNIT_EXPECT_EQ(test, p->released, 0x100UL);
+	KUNIT_ASSERT_EQ(test, p->nr_release, 1U);
+	expect_range(test, &p->release[0], 0x10000, 0x10100);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_NO_ROOM), 1U);
+	KUNIT_EXPECT_EQ(test, p->nr_extra, 0U);
+}
+
+static const struct e820_entry unusable_map[] = {
+	{ 0, 0x10000000, RAM },
+	{ 0x10000000, 0x100000, UNUS },
+	{ 0x10100000, 0x10000000 - 0x100000, RAM },
+};
+
+/* dom0 reads Xen's UNUSABLE as RAM, as upstream; a domU keeps the hole. */
+static void dom0_unusable_is_ram_domu_keeps_hole(struct kunit *test)
+{
+	struct xen_memplan *p = plan_of(test, unusable_map, 3, 0x20000, 0,
+					true);
+
+	KUNIT_EXPECT_EQ(test, p->nr_map, 1U);
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0UL);
+	p = plan_of(test, unusable_map, 3, 0x20000, 0, false);
+	KUNIT_EXPECT_EQ(test, p->nr_map, 3U);
+	expect_range(test, &p->identity[0], 0x10000, 0x10100);
+}
+
+static const struct e820_entry all_reserved[] = {
+	{ 0, 0x100000, RES },
+	{ 0x100000, 0x100000, ACPI },
+};
+
+/* A map with no RAM has no safe reading: fatal, and it says why. */
+static void map_without_ram_is_fatal(struct kunit *test)
+{
+	struct ms_ctx *c = test->priv;
+	struct xen_memplan_input in = {
+		.map = all_reserved, .nr_map = 2, .nr_pages = 0x1000,
+		.pfn_limit = LIMIT_64T, .p2m_limit = XEN_MEMPLAN_NO_LIMIT,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_memplan_build(&in, c->plan), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, c->plan->fatal);
+	KUNIT_EXPECT_EQ(test, count_problems(c->plan, XEN_MEMPLAN_NO_RAM), 1U);
+}
+
+/* ---- Invariants ---- */
+
+struct span {
+	unsigned long start;
+	unsigned long end;
+	int kind;
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+static bool in_map_type(const struct xen_memplan *p, unsigned long s,
+			unsigned long e, bool ram)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_map; i++) {
+		const struct xen_memplan_region *r = &p->map[i];
+		bool is_ram = r->type == E820_TYPE_RAM;
+
+		if (r->end <= s || r->start >= e)
+			continue;
+		if (is_ram != ram)
+			return false;
+	}
+	if (!ram)
+		return true;
+	/* RAM must be covered without gaps. */
+	for (i = 0; i < p->nr_map && s < e; i++) {
+		const struct xen_memplan_region *r = &p->map[i];
+
+		if (r->end <= s)
+			continue;
+		if (r->start > s || r->type != E820_TYPE_RAM)
+			return false;
+		s = r->end;
+	}
+	return s >= e;
+}
+
+static __printf(2, 3) const char *fail(struct ms_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return c->why;
+}
+
+/* Appends a plan's ranges, clipped to limit, as spans of one kind. */
+static bool add_spans(struct span *sp, unsigned int *n, unsigned int max_sp,
+		      const struct xen_memplan_range *list, unsigned int nr,
+		      unsigned long limit, int kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (*n == max_sp)
+			return false;
+		sp[*n].start = list[i].start;
+		sp[*n].end = min(list[i].end, limit);
+		sp[*n].kind = kind;
+		if (sp[*n].start < sp[*n].end)
+			(*n)++;
+	}
+	return true;
+}
+
+/* Model three-level tree: pages it allocates for the plan's P2M work. */
+static unsigned long model_tree_cost(struct ms_ctx *c,
+				     const struct xen_memplan_input *in,
+				     const struct xen_memplan *p)
+{
+	unsigned long first_leaf = DIV_ROUND_UP(in->nr_pages, 512);
+	unsigned long first_mid = DIV_ROUND_UP(in->nr_pages, 512 * 512);
+	unsigned long cost = 0, pfn, top = MODEL_LEAVES * 512;
+	unsigned int i;
+
+	bitmap_zero(c->leaf_real, MODEL_LEAVES);
+	bitmap_zero(c->mid_real, MODEL_MIDS);
+	for (i = 0; i < p->nr_identity; i++) {
+		unsigned long s = p->identity[i].start;
+		unsigned long e = min(p->identity[i].end, top);
+		unsigned long m, l;
+
+		for (m = s / (512 * 512); s < e && m <= (e - 1) / (512 * 512); m++) {
+			unsigned long ms = m * 512 * 512, me = ms + 512 * 512;
+
+			if (s <= ms && e >= me)
+				continue;	/* whole mid: a sentinel */
+			if (m >= first_mid && !__test_and_set_bit(m, c->mid_real))
+				cost++;
+			for (l = max(s, ms) / 512; l <= (min(e, me) - 1) / 512; l++) {
+				if (s <= l * 512 && e >= l * 512 + 512)
+					continue;	/* whole leaf */
+				if (l >= first_leaf &&
+				    !__test_and_set_bit(l, c->leaf_real))
+					cost++;
+			}
+		}
+	}
+	for (i = 0; i < p->nr_remap; i++) {
+		for (pfn = p->remap[i].dst; pfn < p->remap[i].dst + p->remap[i].n;
+		     pfn += 512 - pfn % 512) {
+			unsigned long l = pfn / 512, m = l / 512;
+
+			if (m >= first_mid && !__test_and_set_bit(m, c->mid_real))
+				cost++;
+			if (l >= first_leaf && !__test_and_set_bit(l, c->leaf_real))
+				cost++;
+		}
+	}
+	return cost;
+}
+
+static const char *check_plan(struct ms_ctx *c,
+			      const struct xen_memplan_input *in,
+			      const struct xen_memplan *p, struct span *sp,
+			      unsigned int max_sp)
+{
+	unsigned long limit = in->p2m_limit, pos, sum, room, lowtop;
+	unsigned long ram_pages = 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_map; i++) {
+		if (p->map[i].start >= p->map[i].end)
+			return fail(c, "map[%u] empty", i);
+		if (i && p->map[i].start < p->map[i - 1].end)
+			return fail(c, "map[%u] overlaps or unsorted", i);
+		if (i && p->map[i].start == p->map[i - 1].end &&
+		    p->map[i].type == p->map[i - 1].type)
+			return fail(c, "map[%u] not merged", i);
+	}
+
+	/* Every pfn below the P2M limit: exactly one kind. */
+	if (!add_spans(sp, &n, max_sp, p->ram, p->nr_ram, limit, 0) ||
+	    !add_spans(sp, &n, max_sp, p->extra, p->nr_extra, limit, 1) ||
+	    !add_spans(sp, &n, max_sp, p->unusable, p->nr_unusable, limit, 2) ||
+	    !add_spans(sp, &n, max_sp, p->identity, p->nr_identity, limit, 3))
+		return fail(c, "too many spans");
+	sort(sp, n, sizeof(*sp), span_cmp, NULL);
+	for (i = 0, pos = 0; i < n; i++) {
+		if (sp[i].start != pos)
+			return fail(c, "pfn %#lx: %s", min(pos, sp[i].start),
+				    sp[i].start < pos ? "two kinds" : "no kind");
+		if (!in_map_type(p, sp[i].start, sp[i].end, sp[i].kind != 3))
+			return fail(c, "kind %d [%#lx-%#lx) against the map",
+				    sp[i].kind, sp[i].start, sp[i].end);
+		pos = sp[i].end;
+	}
+	if (pos != limit)
+		return fail(c, "kinds end at %#lx, P2M at %#lx", pos, limit);
+
+	/* Populated RAM is the map's RAM below initial_end. */
+	for (i = 0; i < p->nr_ram; i++) {
+		if (p->ram[i].end > p->initial_end)
+			return fail(c, "ram[%u] past initial_end", i);
+		ram_pages += p->ram[i].end - p->ram[i].start;
+	}
+
+	/* Frames come from distinct initial pfns: ram and remap sources. */
+	lowtop = in->dom0 ? XEN_MEMPLAN_LOW_PFNS : 0;
+	n = 0;
+	for (i = 0; i < p->nr_ram; i++)
+		sp[n++] = (struct span){ p->ram[i].start, p->ram[i].end, 0 };
+	for (i = 0, sum = 0; i < p->nr_remap; i++) {
+		const struct xen_memplan_remap *m = &p->remap[i];
+
+		if (n == max_sp)
+			return fail(c, "too many spans");
+		sp[n++] = (struct span){ m->src, m->src + m->n, 1 };
+		if (m->src < lowtop || m->src + m->n > p->initial_end)
+			return fail(c, "remap src %#lx out of bounds", m->src);
+		if (in_map_type(p, m->src, m->src + m->n, true) ||
+		    !in_map_type(p, m->src, m->src + m->n, false))
+			return fail(c, "remap src %#lx not under a hole", m->src);
+		if (!in_map_type(p, m->dst, m->dst + m->n, true) ||
+		    m->dst < p->initial_end)
+			return fail(c, "remap dst %#lx not RAM above", m->dst);
+		sum += m->n;
+	}
+	sort(sp, n, sizeof(*sp), span_cmp, NULL);
+	for (i = 1; i < n; i++)
+		if (sp[i].start < sp[i - 1].end)
+			return fail(c, "pfn %#lx gives its frame twice", sp[i].start);
+
+	/* Pages released == pages regained, unless there is no room. */
+	if (sum != p->remapped)
+		return fail(c, "remap list %lu != remapped %lu", sum, p->remapped);
+	if (p->remapped + p->released + p->kept_low != p->hole_pages)
+		return fail(c, "holes %lu != remapped %lu + released %lu + kept %lu",
+			    p->hole_pages, p->remapped, p->released, p->kept_low);
+	if (ram_pages + p->hole_pages != p->initial_end)
+		return fail(c, "ram %lu + holes %lu != initial %lu", ram_pages,
+			    p->hole_pages, p->initial_end);
+	for (i = 0; p->released && i <= p->nr_unusable; i++)
+		if (p->balloon_pages || (i < p->nr_unusable &&
+					 p->unusable[i].start < in->pfn_limit))
+			return fail(c, "released %lu while RAM above was left",
+				    p->released);
+
+	/* Balloon room: max:, the ratio, and all of it while RAM lasts. */
+	for (i = 0, sum = 0; i < p->nr_extra; i++)
+		sum += p->extra[i].end - p->extra[i].start;
+	if (sum != p->extra_pages || sum != p->remapped + p->balloon_pages)
+		return fail(c, "extra %lu != %lu + %lu", sum, p->remapped,
+			    p->balloon_pages);
+	room = in->max_pages ? in->max_pages : in->pfn_limit;
+	room = room > p->initial_end ? room - p->initial_end : 0;
+	if (p->balloon_pages > room ||
+	    p->balloon_pages > XEN_MEMPLAN_EXTRA_RATIO * p->initial_end)
+		return fail(c, "balloon %lu over room %lu or cap", p->balloon_pages,
+			    room);
+	if (p->balloon_pages < min(room, XEN_MEMPLAN_EXTRA_RATIO * p->initial_end)) {
+		for (i = 0; i < p->nr_unusable; i++)
+			if (p->unusable[i].start < in->pfn_limit)
+				return fail(c, "unusable %#lx with room left",
+					    p->unusable[i].start);
+	}
+
+	/* The P2M never needs more pages than the budget. */
+	if (p->ram_end <= MODEL_LEAVES * 512 / 2) {
+		unsigned long cost = model_tree_cost(c, in, p);
+
+		if (cost > p->brk_pages)
+			return fail(c, "tree took %lu pages, budget %lu", cost,
+				    p->brk_pages);
+	}
+	return NULL;
+}
+
+/* The invariants hold for every case of the table above, too. */
+static void table_maps_satisfy_invariants(struct kunit *test)
+{
+	static const struct {
+		const struct e820_entry *map;
+		unsigned int nr;
+		unsigned long nr_pages, max_pages;
+		bool dom0;
+	} t[] = {
+		{ qemu_pc_3g, ARRAY_SIZE(qemu_pc_3g), 0x40000, 0x80000, true },
+		{ qemu_pc_2g_plus_high, ARRAY_SIZE(qemu_pc_2g_plus_high), 0x40000, 0xc0000, true },
+		{ hole_1029m_2001m, 2, 0x60000, 0, false },
+		{ seed002, ARRAY_SIZE(seed002), 0x40000, 0x93c00, true },
+		{ seed002_2365, ARRAY_SIZE(seed002_2365), 0x40000, 0x93c00, true },
+		{ seed002_qemu, ARRAY_SIZE(seed002_qemu), 0x40000, 0x93c00, true },
+		{ unaligned_map, ARRAY_SIZE(unaligned_map), 0x3ff00, 0, false },
+		{ messy_map, ARRAY_SIZE(messy_map), 0x20000, 0, false },
+		{ many_gib_hole, 2, 0x80000, 0x100000, true },
+		{ past_512g, 3, PFN(GIB(80)), PFN(GIB(600)), true },
+		{ domu_624m, 1, 0x26733, 0, false },
+		{ low_hole, ARRAY_SIZE(low_hole), 0x40000, 0x20000, true },
+		{ no_room, 3, 0x20000, 0, false },
+	};
+	struct ms_ctx *c = test->priv;
+	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
+					sizeof(*sp), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sp);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct xen_memplan_input in = {
+			.map = t[i].map, .nr_map = t[i].nr,
+			.nr_pages = t[i].nr_pages, .max_pages = t[i].max_pages,
+			.pfn_limit = LIMIT_64T, .dom0 = t[i].dom0,
+		};
+		const char *why;
+
+		/* The tree our P2M would size: the map's end, whole GiB. */
+		in.p2m_limit = 0;
+		KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
+		in.p2m_limit = round_up(max(c->plan->map[c->plan->nr_map - 1].end,
+					    t[i].nr_pages), 512 * 512);
+		KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
+		why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
+		KUNIT_EXPECT_NULL_MSG(test, why, "table map %u: %s", i, why);
+	}
+}
+
+/* xorshift64*: the seed alone reproduces a map. */
+static u64 rnd_next(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static u64 rnd(u64 *s, u64 n)
+{
+	return n ? rnd_next(s) % n : 0;
+}
+
+/* A map of up to 12 entries within 64 GiB, sometimes hostile. */
+static void random_input(u64 seed, struct e820_entry *map,
+			 struct xen_memplan_input *in)
+{
+	static const u32 types[] = { RAM, RAM, RAM, RES, RES, ACPI,
+				     E820_TYPE_NVS, UNUS };
+	u64 s = seed * 2 + 1, addr = 0;
+	unsigned long top;
+	unsigned int i, nr = 1 + rnd(&s, 12);
+	bool hostile = !rnd(&s, 4);
+
+	for (i = 0; i < nr; i++) {
+		u64 gap = rnd(&s, 3) ? rnd(&s, 4) * MIB(rnd(&s, 2) ? 1 : 256) : 0;
+		u64 len = MIB(1 + rnd(&s, 4096));
+
+		if (hostile) {
+			gap += rnd(&s, 3) ? 0 : rnd(&s, 0x10000);
+			len += rnd(&s, 3) ? 0 : rnd(&s, 0x10000);
+			if (!rnd(&s, 8))
+				len = 0;
+		}
+		map[i].addr = addr + gap;
+		map[i].size = len;
+		map[i].type = types[rnd(&s, ARRAY_SIZE(types))];
+		addr = map[i].addr + len;
+		if (hostile && !rnd(&s, 4) && addr > MIB(8))
+			addr -= rnd(&s, MIB(8));	/* next one overlaps */
+	}
+	if (hostile) {
+		for (i = 0; i + 1 < nr; i++) {
+			if (!rnd(&s, 4)) {
+				struct e820_entry t = map[i];
+
+				map[i] = map[i + 1];
+				map[i + 1] = t;
+			}
+		}
+	}
+	top = PFN(addr) + 1;
+	in->map = map;
+	in->nr_map = nr;
+	in->dom0 = rnd(&s, 2);
+	in->nr_pages = 1 + rnd(&s, top + top / 8);
+	in->max_pages = rnd(&s, 4) ? rnd(&s, 2 * top) : 0;
+	in->pfn_limit = rnd(&s, 8) ? LIMIT_64T : max_t(unsigned long, 1, rnd(&s, top));
+	in->p2m_limit = round_up(max(top, in->nr_pages), 512 * 512);
+	if (!rnd(&s, 8))
+		in->p2m_limit = 512 * 512 * (1 + rnd(&s, 4));
+}
+
+static void random_maps_satisfy_invariants(struct kunit *test)
+{
+	struct ms_ctx *c = test->priv;
+	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
+					sizeof(*sp), GFP_KERNEL);
+	struct e820_entry map[12];
+	unsigned int fatal = 0, bad = 0;
+	u64 seed;
+
+	KUNIT_ASSERT_NOT_NULL(test, sp);
+	for (seed = 1; seed <= 10000; seed++) {
+		struct xen_memplan_input in;
+		const char *why;
+
+		random_input(seed, map, &in);
+		if (xen_memplan_build(&in, c->plan)) {
+			fatal++;
+			if (c->plan->nr_map && !count_problems(c->plan, XEN_MEMPLAN_NO_RAM))
+				KUNIT_FAIL(test, "seed %llu: fatal with RAM", seed);
+			continue;
+		}
+		/* A tree limit below the map clips: check what it covers. */
+		why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
+		if (why) {
+			KUNIT_FAIL(test, "seed %llu: %s", seed, why);
+			if (++bad == 5)
+				break;
+		}
+	}
+	/* Few maps are all holes; most must have produced a plan. */
+	KUNIT_EXPECT_LT(test, fatal, 2000U);
+}
+
+static struct kunit_case xen_memory_setup_cases[] = {
+	KUNIT_CASE(qemu_pc_below_4g_max_leaves_rest_unusable),
+	KUNIT_CASE(qemu_pc_above_4g_extra_skips_the_pci_hole),
+	KUNIT_CASE(qemu_pc_above_4g_no_max_takes_all_ram),
+	KUNIT_CASE(hole_not_2m_aligned_remaps_ram_above),
+	KUNIT_CASE(seed002_max_next_to_hole_balloons_to_max),
+	KUNIT_CASE(seed002_qemu_map_takes_last_pages_above_4g),
+	KUNIT_CASE(max_inside_leaf_before_hole_leaves_gap_missing),
+	KUNIT_CASE(non_page_aligned_entries_round_ram_in_holes_out),
+	KUNIT_CASE(overlapping_unsorted_entries_stricter_type_wins),
+	KUNIT_CASE(hole_of_many_gib_costs_no_tree_page),
+	KUNIT_CASE(ram_past_512g_becomes_extra_for_dom0),
+	KUNIT_CASE(ram_past_512g_unusable_under_512gb_limit),
+	KUNIT_CASE(nr_pages_not_multiple_of_512_tail_is_extra),
+	KUNIT_CASE(max_below_start_keeps_only_remap_targets),
+	KUNIT_CASE(no_ram_above_releases_and_says_so),
+	KUNIT_CASE(dom0_unusable_is_ram_domu_keeps_hole),
+	KUNIT_CASE(map_without_ram_is_fatal),
+	KUNIT_CASE(table_maps_satisfy_invariants),
+	KUNIT_CASE(random_maps_satisfy_invariants),
+	{}
+};
+
+static struct kunit_suite xen_memory_setup_suite = {
+	.name = "xen_memory_setup",
+	.init = ms_init,
+	.test_cases = xen_memory_setup_cases,
+};
+
+kunit_test_suite(xen_memory_setup_suite);
+
+MODULE_LICENSE("GPL");
