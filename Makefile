@@ -11,7 +11,8 @@ BALLOON  ?=
 DOMU     ?=
 REPORT   ?=
 SUITE    ?=
-export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE
+TESTS    ?=
+export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
 
 .PHONY: help run check deps build kunit boot-tests initramfs clean
 
@@ -21,7 +22,7 @@ help:
 	@echo '  make check   every test: KUnit on bare QEMU, then the boot tests on Xen'
 	@echo '  make build   build the kernel only (KERNEL=ours|baseline)'
 	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
-	@echo '  make boot-tests  the boot tests only (tests/boot/*.test)'
+	@echo '  make boot-tests  the boot tests only (tests/boot/*.test; TESTS=glob)'
 	@echo '  make patch   git format-patch series against pristine 6.1 in out/series/, checked with git am'
 	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
