@@ -22,7 +22,8 @@ ERROR_PATTERNS = [
 # User processes crashing on their own (a segfault the kernel logs, glibc's
 # heap checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the
 # upstream kernel too; reported apart from kernel errors.
-USER_CRASH = re.compile(r'\]: segfault at |^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
+USER_CRASH = re.compile(r'\]: segfault at |^traps: \S+\[\d+\] general protection fault ip:'
+                        r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
 TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
 RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
 
@@ -73,6 +74,8 @@ def find_errors(lines, who):
     errors = []
     for raw in lines:
         line = strip(raw)
+        if USER_CRASH.search(line.strip()):
+            continue
         for pat, kind in ERROR_PATTERNS:
             if pat.search(line):
                 errors.append({'kind': kind, 'where': who, 'line': line.strip()})
