@@ -208,6 +208,13 @@ def verdict(r):
                                                      ', '.join(s['failed_cases'])))
     if r['p2m_check'] not in (None, 'ok'):
         why.append('P2M consistency check: %s' % r['p2m_check'])
+    # The balloon parks a pfn it refuses to populate (identity, foreign,
+    # already backed, in an E820 hole). The memory setup must never hand
+    # it one, so anything parked in any step is a failure.
+    parked = [s for s in r['balloon_steps'] if s.get('parked_kb', '0') != '0']
+    if parked:
+        why.append('balloon parked %s KiB of pfns it must not populate' %
+                   parked[-1]['parked_kb'])
     d = r['domu']
     if d is not None:
         if d.get('error'):
