@@ -47,18 +47,15 @@ configure() {
 	echo "$want" >"$obj/.xenmem-config"
 }
 
+objects_built() {
+	echo "$(grep -c -E '^  (CC|AS|LD|AR)' "$log" || true) objects built so far"
+}
+
 compile() {
 	step build "compiling $flavour bzImage (log: $log)"
 	kmake -j"$(nproc)" bzImage >>"$log" 2>&1 &
-	local pid=$! n t=0
-	while kill -0 $pid 2>/dev/null; do
-		sleep 1
-		t=$((t + 1))
-		[ $((t % 20)) -eq 0 ] || continue
-		n=$(grep -c -E '^  (CC|AS|LD|AR)' "$log" || true)
-		step build "  ... $n objects built so far"
-	done
-	wait $pid || fail_with_log "$log" "kernel build ($flavour)"
+	wait_with_progress $! 20 build objects_built ||
+		fail_with_log "$log" "kernel build ($flavour)"
 }
 
 take_build_lock build

@@ -73,15 +73,10 @@ kmake olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
 step deb "bindeb-pkg -j$(nproc) (log: $log)"
 rm -f "$CLONE_DIR"/build-deb/*.deb
 kmake -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
-pid=$!
-t=0
-while kill -0 $pid 2>/dev/null; do
-	sleep 1
-	t=$((t + 1))
-	[ $((t % 60)) -eq 0 ] &&
-		step deb "  ... $(grep -c -E '^  (CC|LD)' "$log" || true) objects built"
-done
-wait $pid || fail_with_log "$log" "bindeb-pkg"
+objects_built() {
+	echo "$(grep -c -E '^  (CC|LD)' "$log" || true) objects built"
+}
+wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bindeb-pkg"
 rm -f "$dest"/*.deb
 mv "$CLONE_DIR"/build-deb/*.deb "$dest/"
 step deb "packages in $dest:"

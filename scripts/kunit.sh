@@ -20,15 +20,10 @@ set +e
 	--build_dir="$obj" --jobs="$(nproc)" --timeout=900 \
 	--make_options CC="ccache gcc" --make_options HOSTCC="ccache gcc" \
 	--json="$OUT/kunit-qemu.json" ${SUITE:+"$SUITE"}) >"$log" 2>&1 &
-pid=$!
-t=0
-while kill -0 $pid 2>/dev/null; do
-	sleep 1
-	t=$((t + 1))
-	[ $((t % 20)) -eq 0 ] &&
-		step kunit "  ... $(find "$obj" -name '*.o' | wc -l) objects in the build directory"
-done
-wait $pid
+objects_in_build_dir() {
+	echo "$(find "$obj" -name '*.o' | wc -l) objects in the build directory"
+}
+wait_with_progress $! 20 kunit objects_in_build_dir
 rc=$?
 set -e
 # kunit.py's own closing lines, then our per-suite counts from the raw log.

@@ -51,6 +51,20 @@ fail_with_log() {
 	exit 1
 }
 
+# wait_with_progress PID SECONDS TAG COMMAND...: wait for a background
+# job, printing "TAG ... <what COMMAND prints>" every SECONDS, and return
+# the job's exit status.
+wait_with_progress() {
+	local pid=$1 every=$2 tag=$3 t=0
+	shift 3
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		t=$((t + 1))
+		[ $((t % every)) -eq 0 ] && step "$tag" "  ... $("$@")"
+	done
+	wait "$pid"
+}
+
 # The kernel build directory of a flavour: ours, baseline or kunit.
 # The baseline builds the shared pristine tree, so its directory is shared.
 build_dir() {
