@@ -60,12 +60,19 @@ base_root "$work/dom0"
 for b in xl xenconsole xenstored xen-init-dom0 xenconsoled libxl-save-helper; do
 	copy_with_libs "$XEN_ROOT/usr/lib/xen-4.17/bin/$b" usr/lib/xen-4.17/bin
 done
+# xenstore-read/-write for the disk hotplug script: one binary that acts
+# on the name it is called by.
+copy_with_libs "$XEN_ROOT/usr/bin/xenstore" usr/bin
+for a in xenstore-read xenstore-write; do
+	ln -s xenstore "$work/dom0/usr/bin/$a"
+done
 # xl aborts in pthread_cancel without libgcc_s; the loader lives in /lib64.
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$work/dom0/lib/x86_64-linux-gnu/"
 mkdir -p "$work/dom0/lib64" "$work/dom0/var/lock"
 cp -L /lib64/ld-linux-x86-64.so.2 "$work/dom0/lib64/"
 mkdir -p "$work/dom0/etc/xen"
 cp -r "$XEN_ROOT/etc/xen/scripts" "$work/dom0/etc/xen/"
+cp "$ROOT/rootfs/xm-block" "$work/dom0/etc/xen/scripts/xm-block"
 cp "$bzimage" "$work/dom0/boot/bzImage"
 cp "$work/domu.cpio.gz" "$work/dom0/boot/domu.cpio.gz"
 pack "$work/dom0" "$out.tmp"

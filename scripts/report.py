@@ -93,7 +93,8 @@ def parse(log_lines, outcome):
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
          'balloon_steps': [], 'balloon_final': None, 'domu': None,
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
-         'kunit': [], 'errors': [], 'outcome': outcome, 'messages': []}
+         'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
+         'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
@@ -142,7 +143,16 @@ def parse(log_lines, outcome):
             else:
                 r['p2m_info'].append(rest.strip())
         elif word == 'p2m-check':
-            r['p2m_check'] = rest.strip()
+            # Every check must pass: keep the first that did not.
+            r['p2m_checks'].append(rest.strip())
+            bad = [c for c in r['p2m_checks'] if c != 'ok']
+            r['p2m_check'] = bad[0] if bad else 'ok'
+        elif word == 'disk':
+            r['disk'].append(kv(rest))
+        elif word == 'restored':
+            r['restored'] = kv(rest)
+        elif word == 'balloon-restored':
+            r['balloon_restored'] = kv(rest)
         elif word == 'balloon':
             r['balloon'] = kv(rest) if rest.strip() != 'none' else None
         elif word == 'balloon-final':
@@ -172,6 +182,10 @@ def parse(log_lines, outcome):
                 d.update({k: v for k, v in kv(rest).items()})
             elif word == 'domu-error':
                 d['error'] = rest.strip()
+            elif word in ('domu-save', 'domu-restore', 'domu-disk-image'):
+                d[word[5:].replace('-', '_')] = kv(rest)
+        elif word == 'dom0-foreign-runs':
+            r['foreign_runs'] = int(rest.split()[0]) if rest.split() else None
     r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
     r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
                          if USER_CRASH.search(strip(x).strip())]
@@ -184,7 +198,9 @@ def parse(log_lines, outcome):
                   'identity_ranges': sub['identity_ranges'], 'p2m_info': sub['p2m_info'],
                   'p2m_check': sub['p2m_check'], 'balloon': sub['balloon'],
                   'pattern': sub['pattern'], 'balloon_follow': sub['balloon_follow'],
-                  'balloon_end': sub['balloon_end']})
+                  'balloon_end': sub['balloon_end'], 'p2m_checks': sub['p2m_checks'],
+                  'disk': sub['disk'], 'restored': sub['restored'],
+                  'balloon_restored': sub['balloon_restored']})
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
     if outcome == 'timeout':
         r['errors'].append({'kind': 'timeout', 'where': 'qemu',
@@ -298,6 +314,21 @@ def show(r, name, settings):
             p('  balloon ' + ' '.join('%s=%s' % kv_ for kv_ in f.items()))
         if d.get('pattern'):
             p('  pattern holder: %s' % ' '.join('%s=%s' % kv_ for kv_ in d['pattern'].items()))
+        for k in d.get('disk', []):
+            p('  disk %s: %s MiB, checksum %s' % (k.get('phase'), k.get('mb'),
+                                                  'equal' if k.get('ok') == 'yes' else 'DIFFERS'))
+        if d.get('disk_image'):
+            p('  disk image in dom0: sha256 %s' % d['disk_image'].get('sha256'))
+        if 'foreign_runs' in r:
+            p('  dom0 P2M while blkback serves the domU: %s foreign run(s)' % r['foreign_runs'])
+        for k in ('save', 'restore'):
+            if d.get(k):
+                p('  xl %s: rc %s in %s s' % (k, d[k].get('rc'), d[k].get('seconds')))
+        if d.get('restored'):
+            p('  after restore: %s; P2M checks %s; balloon %s' %
+              (' '.join('%s=%s' % kv_ for kv_ in d['restored'].items()),
+               ', '.join(d.get('p2m_checks', [])),
+               ' '.join('%s=%s' % kv_ for kv_ in (d.get('balloon_restored') or {}).items())))
         if d.get('error'):
             p('  error: ' + d['error'])
     if r['kunit']:
