@@ -11,6 +11,7 @@
 #   KUNIT_GLOB=  (KUnit suites to run at boot; empty runs none)
 #   DOMU_KUNIT_GLOB=  TIMEOUT=300  NAME=run  REPORT=path.json
 #   XM_ARGS=  (more /init settings for dom0, e.g. xmpattern=64)
+#   QEMU_CPU= QEMU_SMP= QEMU_ACCEL= XEN_ARGS=  (platform experiments)
 # Exit status: 0 PASS, 1 FAIL.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -57,7 +58,7 @@ fi
 step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}"
 step boot "serial log: $log"
 : >"$log"
-qemu-system-x86_64 -accel tcg -cpu "${QEMU_CPU:-max,-smap}" -m "$MEM" -smp "${QEMU_SMP:-2}" -machine "$machine" \
+qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" -cpu "${QEMU_CPU:-max,-smap}" -m "$MEM" -smp "${QEMU_SMP:-2}" -machine "$machine" \
 	-nographic -no-reboot -monitor none -display none -nodefaults \
 	-serial "file:$log" -kernel "$XEN_ELF" -append "$xen_args" \
 	-initrd "$bzimage $dom0_args,$initrd" >"$LOGS/qemu-$NAME.err" 2>&1 &
