@@ -21,6 +21,25 @@
 #define FAKE_MFN_BASE	0x100000UL
 #define FAKE_UNLIMITED	(-1L)
 
+/*
+ * Where the fake can fail on purpose: the page allocator (shrinking), the
+ * P2M entry of a lent page, the two memory hypercalls and the kernel
+ * mapping multicalls. The balloon has no allocation of its own besides
+ * these (its lists run through struct page, its batch arrays are fixed).
+ */
+enum fake_site {
+	SITE_TAKE_PAGE,
+	SITE_LEND,
+	SITE_POPULATE,
+	SITE_DECREASE,
+	SITE_MAP,
+	SITE_UNMAP,
+	SITE_NR
+};
+
+/* FAULT_FAIL: an error, or every entry refused; FAULT_HALF: half of it. */
+enum fake_how { FAULT_FAIL, FAULT_HALF };
+
 struct fake_xen {
 	struct xen_balloon *b;
 	struct balloon_stats stats;
@@ -41,15 +60,39 @@ struct fake_xen {
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
 	unsigned int populate_calls;
+	/* Fail call number fault_at (0: none) at fault_site, fault_how. */
+	enum fake_site fault_site;
+	enum fake_how fault_how;
+	unsigned int fault_at;
+	unsigned int site_calls[SITE_NR];
+	unsigned int faults;		/* failures injected */
+	unsigned int idx_hint;		/* next index fake_index() tries */
 };
+
+/* Is this call at @site the one to fail? */
+static bool fake_fault(struct fake_xen *f, enum fake_site site)
+{
+	f->site_calls[site]++;
+	if (!f->fault_at || site != f->fault_site ||
+	    f->site_calls[site] != f->fault_at)
+		return false;
+	f->faults++;
+	return true;
+}
 
 static int fake_index(struct fake_xen *f, unsigned long pfn)
 {
 	int i;
 
-	for (i = 0; i < FAKE_PAGES; i++)
-		if (page_to_pfn(f->page[i]) == pfn)
+	/* Lists are mostly walked in order: try the next index first. */
+	if (f->idx_hint < FAKE_PAGES && page_to_pfn(f->page[f->idx_hint]) == pfn)
+		return f->idx_hint++;
+	for (i = 0; i < FAKE_PAGES; i++) {
+		if (page_to_pfn(f->page[i]) == pfn) {
+			f->idx_hint = i + 1;
 			return i;
+		}
+	}
 	return -1;
 }
 
@@ -73,6 +116,11 @@ static long fake_populate(struct xen_balloon *b, unsigned int nr,
 		    test_bit(idx, f->backed))
 			f->bad_populates++;
 	}
+	if (fake_fault(f, SITE_POPULATE)) {
+		if (f->fault_how == FAULT_FAIL)
+			return -ENOMEM;
+		give = nr / 2;
+	}
 	if (f->populate_errno)
 		return f->populate_errno;
 	if (f->grant_per_call >= 0)
@@ -95,6 +143,11 @@ static long fake_decrease(struct xen_balloon *b, unsigned int nr,
 	struct fake_xen *f = fake_of(b);
 	long take = nr;
 
+	if (fake_fault(f, SITE_DECREASE)) {
+		if (f->fault_how == FAULT_FAIL)
+			return -EFAULT;
+		take = nr / 2;
+	}
 	if (f->take_budget >= 0) {
 		take = min(take, f->take_budget);
 		f->take_budget -= take;
@@ -130,12 +183,16 @@ static void fake_map(struct xen_balloon *b, struct page **pages,
 		     xen_pfn_t *frames, unsigned int nr, unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
+	bool fault = fake_fault(f, SITE_MAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn = page_to_pfn(pages[i]);
 
-		if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
+		/* A failed multicall refuses every entry, a half one odd ones. */
+		if (fault && (f->fault_how == FAULT_FAIL || i % 2))
+			set_bit(i, failed);
+		else if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
 			set_bit(i, failed);
 		else
 			set_bit(fake_index(f, pfn), f->backed);
@@ -147,11 +204,15 @@ static void fake_unmap(struct xen_balloon *b, struct page **pages,
 		       unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
+	bool fault = fake_fault(f, SITE_UNMAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		frames[i] = FAKE_MFN_BASE + page_to_pfn(pages[i]);
-		clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
+		if (fault && (f->fault_how == FAULT_FAIL || i % 2))
+			set_bit(i, failed);	/* still mapped and backed */
+		else
+			clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
 	}
 }
 
@@ -160,7 +221,7 @@ static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	struct fake_xen *f = fake_of(b);
 	struct page *page;
 
-	if (!f->alloc_budget)
+	if (fake_fault(f, SITE_TAKE_PAGE) || !f->alloc_budget)
 		return NULL;
 	page = list_first_entry_or_null(&f->kernel, struct page, lru);
 	if (!page)
@@ -182,7 +243,11 @@ static void fake_release_page(struct xen_balloon *b, struct page *page)
 
 static int fake_lend(struct xen_balloon *b, struct page *page)
 {
-	return fake_of(b)->lend_errno;
+	struct fake_xen *f = fake_of(b);
+
+	if (fake_fault(f, SITE_LEND))
+		return -ENOMEM;
+	return f->lend_errno;
 }
 
 static const struct xen_balloon_ops fake_ops = {
@@ -198,20 +263,12 @@ static const struct xen_balloon_ops fake_ops = {
 	.lend = fake_lend,
 };
 
-static int xen_balloon_test_init(struct kunit *test)
+/* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
+static void fake_start(struct fake_xen *f)
 {
-	struct fake_xen *f;
 	int i;
 
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->b = kunit_kzalloc(test, sizeof(*f->b), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->b);
 	INIT_LIST_HEAD(&f->kernel);
-	for (i = 0; i < FAKE_PAGES; i++) {
-		f->page[i] = alloc_page(GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
-	}
 	f->grant_budget = FAKE_UNLIMITED;
 	f->grant_per_call = FAKE_UNLIMITED;
 	f->take_budget = FAKE_UNLIMITED;
@@ -227,6 +284,22 @@ static int xen_balloon_test_init(struct kunit *test)
 	}
 	for (; i < FAKE_PAGES; i++)
 		xen_balloon_add_page(f->b, f->page[i]);
+}
+
+static int xen_balloon_test_init(struct kunit *test)
+{
+	struct fake_xen *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->b = kunit_kzalloc(test, sizeof(*f->b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->b);
+	for (i = 0; i < FAKE_PAGES; i++) {
+		f->page[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
+	}
+	fake_start(f);
 	test->priv = f;
 	return 0;
 }
@@ -255,17 +328,17 @@ static void expect_no_page_leaked(struct kunit *test, struct fake_xen *f)
 			FAKE_PAGES);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
 	KUNIT_EXPECT_EQ(test, f->bad_populates, 0);
+	/* What debugfs calls "accounted". */
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages + f->stats.balloon_low +
+			b->nr_parked + f->stats.target_unpopulated,
+			f->stats.total_pages);
 }
 
-static void xen_balloon_test_exit(struct kunit *test)
+/* Take every page off the balloon's and the kernel's lists. */
+static void fake_stop(struct fake_xen *f)
 {
-	struct fake_xen *f = test->priv;
 	struct page *page, *next;
-	int i;
 
-	if (!f)
-		return;
-	expect_no_page_leaked(test, f);
 	list_for_each_entry_safe(page, next, &f->b->ballooned, lru) {
 		list_del(&page->lru);
 		__ClearPageOffline(page);
@@ -276,6 +349,17 @@ static void xen_balloon_test_exit(struct kunit *test)
 	}
 	list_for_each_entry_safe(page, next, &f->kernel, lru)
 		list_del(&page->lru);
+}
+
+static void xen_balloon_test_exit(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	int i;
+
+	if (!f)
+		return;
+	expect_no_page_leaked(test, f);
+	fake_stop(f);
 	for (i = 0; i < FAKE_PAGES; i++)
 		__free_page(f->page[i]);
 }
@@ -625,6 +709,159 @@ static void failed_borrow_lends_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
 }
 
+/* ---- failures at every allocation and hypercall ---------------------- */
+
+/* Back to the state of xen_balloon_test_init(), on the same pages. */
+static void fake_reset(struct fake_xen *f)
+{
+	fake_stop(f);
+	memset(f->b, 0, sizeof(*f->b));
+	memset(f->kind, 0, sizeof(f->kind));
+	bitmap_zero(f->backed, FAKE_PAGES);
+	memset(f->site_calls, 0, sizeof(f->site_calls));
+	f->nr_kernel = 0;
+	f->nr_lent = 0;
+	f->max_reservation = 0;
+	f->populate_errno = 0;
+	f->lend_errno = 0;
+	f->bad_populates = 0;
+	f->populate_calls = 0;
+	f->fault_at = 0;
+	f->idx_hint = 0;
+	fake_start(f);
+}
+
+/* At the target the balloon works toward, and the target is what was asked or says why not. */
+static bool fi_target_reached(struct fake_xen *f)
+{
+	struct xen_balloon *b = f->b;
+
+	return f->stats.current_pages == f->stats.target_pages &&
+	       (f->stats.target_pages == b->requested_pages ||
+		b->stop == BALLOON_STOP_NO_PAGES ||
+		b->stop == BALLOON_STOP_MAX_RESERVATION);
+}
+
+static const char *const fi_site_names[SITE_NR] = {
+	[SITE_TAKE_PAGE] = "page allocation",
+	[SITE_LEND] = "P2M entry of a lent page",
+	[SITE_POPULATE] = "populate_physmap",
+	[SITE_DECREASE] = "decrease_reservation",
+	[SITE_MAP] = "mapping multicall",
+	[SITE_UNMAP] = "unmapping multicall",
+};
+
+/*
+ * Move the target and let the balloon work. Whatever failed, the
+ * accounting is exact at once (current_kb is what Xen counts, every page
+ * in one place); a move cut short by the failure says so (it backs off,
+ * or stops with a reason), and gets there once the failure is gone.
+ */
+static void fi_target(struct kunit *test, struct fake_xen *f,
+		      unsigned long pages)
+{
+	unsigned int faults = f->faults;
+	long delay;
+
+	xen_balloon_set_target(f->b, pages);
+	delay = settle(f);
+	expect_no_page_leaked(test, f);
+	if (f->faults != faults && !fi_target_reached(f)) {
+		KUNIT_EXPECT_TRUE_MSG(test, delay > 0 || f->b->stop != BALLOON_STOP_NONE,
+				      "%s call %u failed: target %lu, at %lu, delay %ld, not reported",
+				      fi_site_names[f->fault_site], f->fault_at,
+				      pages, f->stats.current_pages, delay);
+		xen_balloon_set_target(f->b, pages);
+		settle(f);
+		expect_no_page_leaked(test, f);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, fi_target_reached(f),
+			      "%s call %u failed: target %lu not reached (at %lu, stop %s)",
+			      fi_site_names[f->fault_site], f->fault_at, pages,
+			      f->stats.current_pages, xen_balloon_stop_name(f->b->stop));
+}
+
+/* Borrow @nr pages and give them back; a failed borrow lends nothing. */
+static void fi_borrow(struct kunit *test, struct fake_xen *f, unsigned int nr)
+{
+	unsigned long lent = f->stats.target_unpopulated;
+	unsigned int faults = f->faults, i;
+	struct page *pages[8];
+	int ret;
+
+	ret = xen_balloon_borrow(f->b, nr, pages);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+		KUNIT_EXPECT_NE_MSG(test, f->faults, faults, "borrow failed on its own");
+		KUNIT_EXPECT_EQ_MSG(test, f->stats.target_unpopulated, lent,
+				    "%s call %u failed: a failed borrow lent pages",
+				    fi_site_names[f->fault_site], f->fault_at);
+		expect_no_page_leaked(test, f);
+		ret = xen_balloon_borrow(f->b, nr, pages);
+	}
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	f->nr_lent += nr;
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_FALSE(test, PageOffline(pages[i]));
+	expect_no_page_leaked(test, f);
+	xen_balloon_give_back(f->b, nr, pages);
+	f->nr_lent -= nr;
+	expect_no_page_leaked(test, f);
+}
+
+/*
+ * Grow across a batch boundary, shrink across one, borrow from the
+ * ballooned list, grow to everything, borrow by shrinking.
+ */
+static void fi_script(struct kunit *test, struct fake_xen *f)
+{
+	fi_target(test, f, FAKE_KERNEL + 600);
+	fi_target(test, f, FAKE_KERNEL - 20);
+	fi_borrow(test, f, 5);
+	fi_target(test, f, FAKE_PAGES);
+	fi_borrow(test, f, 5);
+}
+
+static void every_allocation_and_hypercall_failure_is_exact(struct kunit *test)
+{
+	static const struct {
+		enum fake_site site;
+		enum fake_how how;
+	} kinds[] = {
+		{ SITE_TAKE_PAGE, FAULT_FAIL },
+		{ SITE_LEND, FAULT_FAIL },
+		{ SITE_POPULATE, FAULT_FAIL },
+		{ SITE_POPULATE, FAULT_HALF },
+		{ SITE_DECREASE, FAULT_FAIL },
+		{ SITE_DECREASE, FAULT_HALF },
+		{ SITE_MAP, FAULT_FAIL },
+		{ SITE_MAP, FAULT_HALF },
+		{ SITE_UNMAP, FAULT_FAIL },
+		{ SITE_UNMAP, FAULT_HALF },
+	};
+	struct fake_xen *f = test->priv;
+	unsigned int k, n, faults;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		/* Fail call n of the site, n = 1, 2, ... until none is failed. */
+		for (n = 1; n < 2048; n++) {
+			fake_reset(f);
+			f->fault_site = kinds[k].site;
+			f->fault_how = kinds[k].how;
+			f->fault_at = n;
+			faults = f->faults;
+			fi_script(test, f);
+			if (f->faults == faults)
+				break;
+		}
+		KUNIT_EXPECT_GT_MSG(test, n, 1U, "%s never called",
+				    fi_site_names[kinds[k].site]);
+		KUNIT_EXPECT_LT(test, n, 2048U);
+	}
+	kunit_info(test, "xm-stat faults_injected=%u\n", f->faults);
+	fake_reset(f);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -731,6 +968,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
 	KUNIT_CASE(failed_borrow_lends_nothing),
+	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(stop_reasons_have_names),
 	{}
