@@ -613,6 +613,56 @@ int xen_balloon_parse_kb(const char *buf, unsigned long *pages)
 }
 EXPORT_SYMBOL_GPL(xen_balloon_parse_kb);
 
+/* A whole number in [@min, @max], decimal or 0x hex, optional newline. */
+int xen_balloon_parse_ulong(const char *buf, unsigned long min,
+			    unsigned long max, unsigned long *val)
+{
+	u64 v;
+
+	if (balloon_parse_u64(buf, &v) || v < min || v > max)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_ulong);
+
+/*
+ * One of 0/1, y/n, yes/no, on/off, true/false (any case), optional
+ * newline, and nothing else: kstrtobool() reads only the first letters.
+ */
+int xen_balloon_parse_bool(const char *buf, bool *val)
+{
+	static const char * const words[] = {
+		"0", "1", "n", "y", "no", "yes", "off", "on", "false", "true",
+	};
+	size_t len;
+	unsigned int i;
+
+	if (!buf)
+		return -EINVAL;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strlen(words[i]) == len && !strncasecmp(buf, words[i], len)) {
+			*val = i % 2;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_bool);
+
+/*
+ * sysfs passes the @count bytes written with a NUL after them; a NUL
+ * among them would hide the rest of the input from the parsers.
+ */
+int xen_balloon_check_input(const char *buf, size_t count)
+{
+	return count && strnlen(buf, count) == count ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_check_input);
+
 /* Bytes with an optional K, M, G, T, P or E suffix (binary, as memparse). */
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages)
 {
