@@ -931,6 +931,96 @@ static void sysfs_parsers_reject_bad_input(struct kunit *test)
 	}
 }
 
+struct ulong_case {
+	const char *in;
+	unsigned long min, max;
+	int err;
+	unsigned long val;
+};
+
+static const struct ulong_case ulong_cases[] = {
+	{ "32", 1, 100, 0, 32 },
+	{ "32\n", 1, 100, 0, 32 },
+	{ "0x20", 1, 100, 0, 32 },
+	{ "1", 1, 100, 0, 1 },
+	{ "100", 1, 100, 0, 100 },
+	{ "0", 1, 100, -EINVAL, 0 },		/* below the range */
+	{ "101", 1, 100, -EINVAL, 0 },		/* above it */
+	{ "0", 0, ULONG_MAX, 0, 0 },
+	{ "18446744073709551615", 0, ULONG_MAX, 0, ULONG_MAX },
+	{ "18446744073709551616", 0, ULONG_MAX, -EINVAL, 0 },	/* overflow */
+	{ "", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "\n", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "-1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "+1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ " 1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1 ", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\n\n", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "12x", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\x01", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\xff", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "0x", 0, ULONG_MAX, -EINVAL, 0 },
+};
+
+struct bool_case {
+	const char *in;
+	int err;
+	bool val;
+};
+
+static const struct bool_case bool_cases[] = {
+	{ "1", 0, true }, { "0\n", 0, false }, { "y", 0, true },
+	{ "N", 0, false }, { "yes\n", 0, true }, { "No", 0, false },
+	{ "on", 0, true }, { "OFF", 0, false }, { "true", 0, true },
+	{ "false\n", 0, false },
+	{ "", -EINVAL }, { "\n", -EINVAL }, { "2", -EINVAL },
+	{ "yx", -EINVAL }, { "yes!", -EINVAL }, { "onion", -EINVAL },
+	{ "of", -EINVAL }, { "1 ", -EINVAL }, { " 1", -EINVAL },
+	{ "y\x01", -EINVAL }, { "10", -EINVAL }, { "-1", -EINVAL },
+};
+
+/* The parsers behind max_schedule_delay, max_retry_count and scrub_pages. */
+static void sysfs_store_parsers_reject_garbage(struct kunit *test)
+{
+	unsigned long val;
+	unsigned int i;
+	bool b;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(ulong_cases); i++) {
+		const struct ulong_case *c = &ulong_cases[i];
+
+		val = 12345;
+		err = xen_balloon_parse_ulong(c->in, c->min, c->max, &val);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "ulong case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, val, err ? 12345UL : c->val,
+				    "ulong case %u", i);
+	}
+	for (i = 0; i < ARRAY_SIZE(bool_cases); i++) {
+		const struct bool_case *c = &bool_cases[i];
+
+		b = !c->val;
+		err = xen_balloon_parse_bool(c->in, &b);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "bool case %u", i);
+		if (!err)
+			KUNIT_EXPECT_EQ_MSG(test, b, c->val, "bool case %u", i);
+	}
+}
+
+/* sysfs hands over a count: a NUL inside it hides trailing garbage. */
+static void sysfs_input_with_a_nul_is_refused(struct kunit *test)
+{
+	static const char good[] = "1024\n";
+	static const char nul[] = "1024\0garbage";
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(good, sizeof(good) - 1), 0);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(nul, sizeof(nul) - 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(nul, 4), 0);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(good, 0), -EINVAL);
+	/* Without the check the parser would have taken the prefix. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_parse_kb(nul, &(unsigned long){0}), 0);
+}
+
 static void stop_reasons_have_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NONE), "none");
@@ -970,6 +1060,8 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
+	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
+	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
 	KUNIT_CASE(stop_reasons_have_names),
 	{}
 };
