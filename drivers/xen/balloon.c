@@ -297,6 +297,8 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 	back = 0;
 	if (bad) {
 		back = clamp_t(long, b->ops->decrease(b, bad, b->frames), 0, bad);
+		/* Frames Xen kept are still ours (and counted), on parked pages. */
+		b->nr_stranded += bad - back;
 		pr_err("%u new frames could not be mapped, %ld returned to Xen\n",
 		       bad, back);
 	}
@@ -310,9 +312,9 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
  */
 static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
 {
-	unsigned int n = 0, kept = 0, i;
+	unsigned int n = 0, kept = 0, i, bad = 0;
 	struct page *page;
-	long taken;
+	long taken, back;
 
 	nr = min_t(unsigned long, nr, BALLOON_BATCH);
 	while (n < nr) {
@@ -355,12 +357,32 @@ static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
 	b->ops->map(b, b->pages + taken, b->frames + taken, n, b->failed);
 	for (i = 0; i < n; i++) {
 		page = b->pages[taken + i];
-		if (test_bit(i, b->failed))
-			balloon_park(b, page, BALLOON_PFN_UNMAPPABLE);
-		else
+		if (!test_bit(i, b->failed)) {
 			b->ops->release_page(b, page);
+			continue;
+		}
+		b->pages[taken + bad] = page;
+		b->frames[taken + bad] = b->frames[taken + i];
+		bad++;
 	}
-	return taken;
+	if (!bad)
+		return taken;
+
+	/*
+	 * Unmapped and not taken: offer the frames once more. A page Xen
+	 * takes now is an ordinary ballooned page; one it still leaves us is
+	 * parked with its frame (counted in current_pages and as stranded).
+	 */
+	back = clamp_t(long, b->ops->decrease(b, bad, b->frames + taken), 0, bad);
+	for (i = 0; i < back; i++)
+		balloon_list_add(b, b->pages[taken + i], false);
+	b->stats->current_pages -= back;
+	for (i = back; i < bad; i++)
+		balloon_park(b, b->pages[taken + i], BALLOON_PFN_UNMAPPABLE);
+	b->nr_stranded += bad - back;
+	pr_err("%u frames Xen left could not be mapped again, %ld taken on a second try\n",
+	       bad, back);
+	return taken + back;
 }
 
 /* ---- the target -------------------------------------------------------- */
@@ -967,9 +989,11 @@ static int balloon_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "parked_kb %lu\n", PG_KB(b->nr_parked));
 	seq_printf(m, "lent_kb %lu\n", PG_KB(st->target_unpopulated));
 	seq_printf(m, "total_kb %lu\n", PG_KB(st->total_pages));
+	seq_printf(m, "stranded_kb %lu\n", PG_KB(b->nr_stranded));
 	seq_printf(m, "accounted %s\n",
-		   st->current_pages + st->balloon_low + b->nr_parked +
-		   st->target_unpopulated == st->total_pages ? "yes" : "no");
+		   st->current_pages + st->balloon_low + b->nr_parked -
+		   b->nr_stranded + st->target_unpopulated == st->total_pages ?
+		   "yes" : "no");
 	for (k = BALLOON_PFN_IDENTITY; k < BALLOON_PFN_NR_KINDS; k++)
 		seq_printf(m, "refused %s %lu\n", balloon_pfn_kind_names[k],
 			   b->refused[k]);

@@ -114,6 +114,7 @@ struct xen_balloon {
 	struct list_head ballooned;	/* pages without a frame, to fill */
 	struct list_head parked;	/* pages refused for populating */
 	unsigned long nr_parked;
+	unsigned long nr_stranded;	/* parked, frame Xen would not take back */
 	unsigned long refused[BALLOON_PFN_NR_KINDS];
 	unsigned long requested_pages;	/* the target before clamping */
 	unsigned long floor_pages;	/* 0: no floor */
