@@ -38,7 +38,16 @@ enum fake_site {
 };
 
 /* FAULT_FAIL: an error, or every entry refused; FAULT_HALF: half of it. */
-enum fake_how { FAULT_FAIL, FAULT_HALF };
+enum fake_how { FAULT_NONE = -1, FAULT_FAIL, FAULT_HALF };
+
+/* Fail call number @at (0: none) of @site, as @how. */
+struct fake_fault_spec {
+	enum fake_site site;
+	enum fake_how how;
+	unsigned int at;
+};
+
+#define FAKE_FAULTS	3
 
 struct fake_xen {
 	struct xen_balloon *b;
@@ -60,24 +69,26 @@ struct fake_xen {
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
 	unsigned int populate_calls;
-	/* Fail call number fault_at (0: none) at fault_site, fault_how. */
-	enum fake_site fault_site;
-	enum fake_how fault_how;
-	unsigned int fault_at;
+	struct fake_fault_spec fault[FAKE_FAULTS];
 	unsigned int site_calls[SITE_NR];
 	unsigned int faults;		/* failures injected */
 	unsigned int idx_hint;		/* next index fake_index() tries */
 };
 
-/* Is this call at @site the one to fail? */
-static bool fake_fault(struct fake_xen *f, enum fake_site site)
+/* Is this call at @site one to fail, and how? */
+static enum fake_how fake_fault(struct fake_xen *f, enum fake_site site)
 {
+	unsigned int i;
+
 	f->site_calls[site]++;
-	if (!f->fault_at || site != f->fault_site ||
-	    f->site_calls[site] != f->fault_at)
-		return false;
-	f->faults++;
-	return true;
+	for (i = 0; i < FAKE_FAULTS; i++) {
+		if (f->fault[i].at && f->fault[i].site == site &&
+		    f->fault[i].at == f->site_calls[site]) {
+			f->faults++;
+			return f->fault[i].how;
+		}
+	}
+	return FAULT_NONE;
 }
 
 static int fake_index(struct fake_xen *f, unsigned long pfn)
@@ -116,10 +127,14 @@ static long fake_populate(struct xen_balloon *b, unsigned int nr,
 		    test_bit(idx, f->backed))
 			f->bad_populates++;
 	}
-	if (fake_fault(f, SITE_POPULATE)) {
-		if (f->fault_how == FAULT_FAIL)
-			return -ENOMEM;
+	switch (fake_fault(f, SITE_POPULATE)) {
+	case FAULT_FAIL:
+		return -ENOMEM;
+	case FAULT_HALF:
 		give = nr / 2;
+		break;
+	default:
+		break;
 	}
 	if (f->populate_errno)
 		return f->populate_errno;
@@ -143,10 +158,14 @@ static long fake_decrease(struct xen_balloon *b, unsigned int nr,
 	struct fake_xen *f = fake_of(b);
 	long take = nr;
 
-	if (fake_fault(f, SITE_DECREASE)) {
-		if (f->fault_how == FAULT_FAIL)
-			return -EFAULT;
+	switch (fake_fault(f, SITE_DECREASE)) {
+	case FAULT_FAIL:
+		return -EFAULT;
+	case FAULT_HALF:
 		take = nr / 2;
+		break;
+	default:
+		break;
 	}
 	if (f->take_budget >= 0) {
 		take = min(take, f->take_budget);
@@ -183,14 +202,14 @@ static void fake_map(struct xen_balloon *b, struct page **pages,
 		     xen_pfn_t *frames, unsigned int nr, unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
-	bool fault = fake_fault(f, SITE_MAP);
+	enum fake_how fault = fake_fault(f, SITE_MAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn = page_to_pfn(pages[i]);
 
 		/* A failed multicall refuses every entry, a half one odd ones. */
-		if (fault && (f->fault_how == FAULT_FAIL || i % 2))
+		if (fault == FAULT_FAIL || (fault == FAULT_HALF && i % 2))
 			set_bit(i, failed);
 		else if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
 			set_bit(i, failed);
@@ -204,12 +223,12 @@ static void fake_unmap(struct xen_balloon *b, struct page **pages,
 		       unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
-	bool fault = fake_fault(f, SITE_UNMAP);
+	enum fake_how fault = fake_fault(f, SITE_UNMAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		frames[i] = FAKE_MFN_BASE + page_to_pfn(pages[i]);
-		if (fault && (f->fault_how == FAULT_FAIL || i % 2))
+		if (fault == FAULT_FAIL || (fault == FAULT_HALF && i % 2))
 			set_bit(i, failed);	/* still mapped and backed */
 		else
 			clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
@@ -221,7 +240,7 @@ static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	struct fake_xen *f = fake_of(b);
 	struct page *page;
 
-	if (fake_fault(f, SITE_TAKE_PAGE) || !f->alloc_budget)
+	if (fake_fault(f, SITE_TAKE_PAGE) != FAULT_NONE || !f->alloc_budget)
 		return NULL;
 	page = list_first_entry_or_null(&f->kernel, struct page, lru);
 	if (!page)
@@ -245,7 +264,7 @@ static int fake_lend(struct xen_balloon *b, struct page *page)
 {
 	struct fake_xen *f = fake_of(b);
 
-	if (fake_fault(f, SITE_LEND))
+	if (fake_fault(f, SITE_LEND) != FAULT_NONE)
 		return -ENOMEM;
 	return f->lend_errno;
 }
@@ -330,8 +349,10 @@ static void expect_no_page_leaked(struct kunit *test, struct fake_xen *f)
 	KUNIT_EXPECT_EQ(test, f->bad_populates, 0);
 	/* What debugfs calls "accounted". */
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages + f->stats.balloon_low +
-			b->nr_parked + f->stats.target_unpopulated,
+			b->nr_parked - b->nr_stranded + f->stats.target_unpopulated,
 			f->stats.total_pages);
+	/* Pages in the kernel are exactly the frames counted, bar stranded ones. */
+	KUNIT_EXPECT_EQ(test, f->nr_kernel + b->nr_stranded, f->stats.current_pages);
 }
 
 /* Take every page off the balloon's and the kernel's lists. */
@@ -726,7 +747,7 @@ static void fake_reset(struct fake_xen *f)
 	f->lend_errno = 0;
 	f->bad_populates = 0;
 	f->populate_calls = 0;
-	f->fault_at = 0;
+	memset(f->fault, 0, sizeof(f->fault));
 	f->idx_hint = 0;
 	fake_start(f);
 }
@@ -769,7 +790,7 @@ static void fi_target(struct kunit *test, struct fake_xen *f,
 	if (f->faults != faults && !fi_target_reached(f)) {
 		KUNIT_EXPECT_TRUE_MSG(test, delay > 0 || f->b->stop != BALLOON_STOP_NONE,
 				      "%s call %u failed: target %lu, at %lu, delay %ld, not reported",
-				      fi_site_names[f->fault_site], f->fault_at,
+				      fi_site_names[f->fault[0].site], f->fault[0].at,
 				      pages, f->stats.current_pages, delay);
 		xen_balloon_set_target(f->b, pages);
 		settle(f);
@@ -777,7 +798,7 @@ static void fi_target(struct kunit *test, struct fake_xen *f,
 	}
 	KUNIT_EXPECT_TRUE_MSG(test, fi_target_reached(f),
 			      "%s call %u failed: target %lu not reached (at %lu, stop %s)",
-			      fi_site_names[f->fault_site], f->fault_at, pages,
+			      fi_site_names[f->fault[0].site], f->fault[0].at, pages,
 			      f->stats.current_pages, xen_balloon_stop_name(f->b->stop));
 }
 
@@ -795,7 +816,7 @@ static void fi_borrow(struct kunit *test, struct fake_xen *f, unsigned int nr)
 		KUNIT_EXPECT_NE_MSG(test, f->faults, faults, "borrow failed on its own");
 		KUNIT_EXPECT_EQ_MSG(test, f->stats.target_unpopulated, lent,
 				    "%s call %u failed: a failed borrow lent pages",
-				    fi_site_names[f->fault_site], f->fault_at);
+				    fi_site_names[f->fault[0].site], f->fault[0].at);
 		expect_no_page_leaked(test, f);
 		ret = xen_balloon_borrow(f->b, nr, pages);
 	}
@@ -846,9 +867,9 @@ static void every_allocation_and_hypercall_failure_is_exact(struct kunit *test)
 		/* Fail call n of the site, n = 1, 2, ... until none is failed. */
 		for (n = 1; n < 2048; n++) {
 			fake_reset(f);
-			f->fault_site = kinds[k].site;
-			f->fault_how = kinds[k].how;
-			f->fault_at = n;
+			f->fault[0].site = kinds[k].site;
+			f->fault[0].how = kinds[k].how;
+			f->fault[0].at = n;
 			faults = f->faults;
 			fi_script(test, f);
 			if (f->faults == faults)
@@ -859,6 +880,39 @@ static void every_allocation_and_hypercall_failure_is_exact(struct kunit *test)
 		KUNIT_EXPECT_LT(test, n, 2048U);
 	}
 	kunit_info(test, "xm-stat faults_injected=%u\n", f->faults);
+	fake_reset(f);
+}
+
+/*
+ * Xen takes half of a shrink batch, the rest cannot be mapped again: those
+ * frames are offered once more. Taken, the pages are ballooned; kept, they
+ * are parked and counted as stranded, and current_kb still equals Xen's.
+ */
+static void frames_left_unmappable_are_offered_again(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned int i, faults;
+
+	for (i = 0; i < 2; i++) {
+		fake_reset(f);
+		faults = f->faults;
+		f->fault[0] = (struct fake_fault_spec){ SITE_DECREASE, FAULT_HALF, 1 };
+		f->fault[1] = (struct fake_fault_spec){ SITE_MAP, FAULT_FAIL, 1 };
+		if (i)	/* ...and the second offer is refused too. */
+			f->fault[2] = (struct fake_fault_spec){ SITE_DECREASE, FAULT_FAIL, 2 };
+		xen_balloon_set_target(b, FAKE_KERNEL - 40);
+		KUNIT_EXPECT_EQ(test, xen_balloon_step(b), 0L);
+		KUNIT_EXPECT_EQ(test, f->faults - faults, 2U + i);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages,
+				i ? FAKE_KERNEL - 20UL : FAKE_KERNEL - 40UL);
+		KUNIT_EXPECT_EQ(test, b->nr_parked, i ? 20UL : 0UL);
+		KUNIT_EXPECT_EQ(test, b->nr_stranded, i ? 20UL : 0UL);
+		KUNIT_EXPECT_EQ(test, f->stats.balloon_low,
+				i ? FAKE_EXTRA + 20UL : FAKE_EXTRA + 40UL);
+		expect_no_page_leaked(test, f);
+	}
 	fake_reset(f);
 }
 
@@ -1059,6 +1113,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
+	KUNIT_CASE(frames_left_unmappable_are_offered_again),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
