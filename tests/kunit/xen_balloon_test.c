@@ -913,6 +913,7 @@ static void frames_left_unmappable_are_offered_again(struct kunit *test)
 				i ? FAKE_EXTRA + 20UL : FAKE_EXTRA + 40UL);
 		expect_no_page_leaked(test, f);
 	}
+	kunit_info(test, "xm-stat faults_injected=%u\n", f->faults);
 	fake_reset(f);
 }
 
