@@ -28,6 +28,7 @@ base_root() {
 	cp "$ROOT/rootfs/init" "$d/init"
 	chmod 755 "$d/init"
 	cp "$work/xm-pattern" "$d/bin/xm-pattern"
+	cp "$work/xm-sysfs-fuzz" "$d/bin/xm-sysfs-fuzz"
 }
 
 # pack DIR FILE: newc cpio, gzip
@@ -53,6 +54,8 @@ copy_with_libs() {
 step initramfs "building $out"
 # The pattern holder of the balloon boot tests (rootfs/pattern.c).
 gcc -static -O2 -o "$work/xm-pattern" "$ROOT/rootfs/pattern.c"
+# The sysfs garbage writer of the sysfs-fuzz boot test (rootfs/sysfs-fuzz.c).
+gcc -static -O2 -o "$work/xm-sysfs-fuzz" "$ROOT/rootfs/sysfs-fuzz.c"
 base_root "$work/domu"
 pack "$work/domu" "$work/domu.cpio.gz"
 

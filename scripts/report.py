@@ -94,7 +94,8 @@ def parse(log_lines, outcome):
          'balloon_steps': [], 'balloon_final': None, 'domu': None,
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
-         'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None}
+         'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
+         'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'stats': {}}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
@@ -165,6 +166,17 @@ def parse(log_lines, outcome):
             r['balloon_follow'].append(kv(rest))
         elif word == 'balloon-end-debug':
             r['balloon_end'] = kv(rest)
+        elif word == 'sysfs-fuzz':
+            f = kv(rest)
+            for k in ('writes', 'refused', 'changed'):
+                f[k] = int(f.get(k, -1))
+            r['sysfs_fuzz'].append(f)
+        elif word == 'sysfs-fuzz-bad':
+            r['sysfs_fuzz_bad'].append(kv(rest))
+        elif word == 'stat':
+            for k, v in kv(rest).items():
+                if v.isdigit():
+                    r['stats'][k] = r['stats'].get(k, 0) + int(v)
         elif word.startswith('domu'):
             d = r['domu'] = r['domu'] or {'spec': None, 'xl_list': None, 'mem_set': [],
                                           'rc': None, 'error': None}
@@ -227,6 +239,14 @@ def verdict(r):
     # The balloon parks a pfn it refuses to populate (identity, foreign,
     # already backed, in an E820 hole). The memory setup must never hand
     # it one, so anything parked in any step is a failure.
+    # Every garbage write to the balloon's sysfs is refused and changes nothing.
+    for f in r['sysfs_fuzz']:
+        if f['writes'] <= 0 or f['refused'] != f['writes'] or f['changed'] or \
+                f.get('unknown') or f.get('missing'):
+            why.append('sysfs garbage: %s writes=%d refused=%d changed=%d%s' %
+                       (f.get('file'), f['writes'], f['refused'], f['changed'],
+                        ' (a writable file sysfs-fuzz does not know)'
+                        if f.get('unknown') else ''))
     parked = [s for s in r['balloon_steps'] if s.get('parked_kb', '0') != '0']
     if parked:
         why.append('balloon parked %s KiB of pfns it must not populate' %
@@ -295,6 +315,14 @@ def show(r, name, settings):
                (s['stop'], s.get('xen_kb'), s.get('accounted')) if 'stop' in s else ''))
     if r['pattern']:
         p('  pattern holder: %s' % ' '.join('%s=%s' % kv_ for kv_ in r['pattern'].items()))
+    if r['sysfs_fuzz']:
+        p('sysfs garbage writes:')
+        for f in r['sysfs_fuzz']:
+            p('  %-20s writes %5d refused %5d changed %d%s' %
+              (f.get('file'), f['writes'], f['refused'], f['changed'],
+               ' UNKNOWN writable file' if f.get('unknown') else ''))
+        for b in r['sysfs_fuzz_bad']:
+            p('  not refused or changed: ' + ' '.join('%s=%s' % kv_ for kv_ in b.items()))
     if r['balloon_end']:
         p('  at the end: %s' % ' '.join('%s=%s' % kv_ for kv_ in r['balloon_end'].items()))
     d = r['domu']

@@ -297,6 +297,8 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 	back = 0;
 	if (bad) {
 		back = clamp_t(long, b->ops->decrease(b, bad, b->frames), 0, bad);
+		/* Frames Xen kept are still ours (and counted), on parked pages. */
+		b->nr_stranded += bad - back;
 		pr_err("%u new frames could not be mapped, %ld returned to Xen\n",
 		       bad, back);
 	}
@@ -310,9 +312,9 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
  */
 static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
 {
-	unsigned int n = 0, kept = 0, i;
+	unsigned int n = 0, kept = 0, i, bad = 0;
 	struct page *page;
-	long taken;
+	long taken, back;
 
 	nr = min_t(unsigned long, nr, BALLOON_BATCH);
 	while (n < nr) {
@@ -355,12 +357,32 @@ static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
 	b->ops->map(b, b->pages + taken, b->frames + taken, n, b->failed);
 	for (i = 0; i < n; i++) {
 		page = b->pages[taken + i];
-		if (test_bit(i, b->failed))
-			balloon_park(b, page, BALLOON_PFN_UNMAPPABLE);
-		else
+		if (!test_bit(i, b->failed)) {
 			b->ops->release_page(b, page);
+			continue;
+		}
+		b->pages[taken + bad] = page;
+		b->frames[taken + bad] = b->frames[taken + i];
+		bad++;
 	}
-	return taken;
+	if (!bad)
+		return taken;
+
+	/*
+	 * Unmapped and not taken: offer the frames once more. A page Xen
+	 * takes now is an ordinary ballooned page; one it still leaves us is
+	 * parked with its frame (counted in current_pages and as stranded).
+	 */
+	back = clamp_t(long, b->ops->decrease(b, bad, b->frames + taken), 0, bad);
+	for (i = 0; i < back; i++)
+		balloon_list_add(b, b->pages[taken + i], false);
+	b->stats->current_pages -= back;
+	for (i = back; i < bad; i++)
+		balloon_park(b, b->pages[taken + i], BALLOON_PFN_UNMAPPABLE);
+	b->nr_stranded += bad - back;
+	pr_err("%u frames Xen left could not be mapped again, %ld taken on a second try\n",
+	       bad, back);
+	return taken + back;
 }
 
 /* ---- the target -------------------------------------------------------- */
@@ -612,6 +634,56 @@ int xen_balloon_parse_kb(const char *buf, unsigned long *pages)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(xen_balloon_parse_kb);
+
+/* A whole number in [@min, @max], decimal or 0x hex, optional newline. */
+int xen_balloon_parse_ulong(const char *buf, unsigned long min,
+			    unsigned long max, unsigned long *val)
+{
+	u64 v;
+
+	if (balloon_parse_u64(buf, &v) || v < min || v > max)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_ulong);
+
+/*
+ * One of 0/1, y/n, yes/no, on/off, true/false (any case), optional
+ * newline, and nothing else: kstrtobool() reads only the first letters.
+ */
+int xen_balloon_parse_bool(const char *buf, bool *val)
+{
+	static const char * const words[] = {
+		"0", "1", "n", "y", "no", "yes", "off", "on", "false", "true",
+	};
+	size_t len;
+	unsigned int i;
+
+	if (!buf)
+		return -EINVAL;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strlen(words[i]) == len && !strncasecmp(buf, words[i], len)) {
+			*val = i % 2;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_parse_bool);
+
+/*
+ * sysfs passes the @count bytes written with a NUL after them; a NUL
+ * among them would hide the rest of the input from the parsers.
+ */
+int xen_balloon_check_input(const char *buf, size_t count)
+{
+	return count && strnlen(buf, count) == count ? 0 : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_check_input);
 
 /* Bytes with an optional K, M, G, T, P or E suffix (binary, as memparse). */
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages)
@@ -917,9 +989,11 @@ static int balloon_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "parked_kb %lu\n", PG_KB(b->nr_parked));
 	seq_printf(m, "lent_kb %lu\n", PG_KB(st->target_unpopulated));
 	seq_printf(m, "total_kb %lu\n", PG_KB(st->total_pages));
+	seq_printf(m, "stranded_kb %lu\n", PG_KB(b->nr_stranded));
 	seq_printf(m, "accounted %s\n",
-		   st->current_pages + st->balloon_low + b->nr_parked +
-		   st->target_unpopulated == st->total_pages ? "yes" : "no");
+		   st->current_pages + st->balloon_low + b->nr_parked -
+		   b->nr_stranded + st->target_unpopulated == st->total_pages ?
+		   "yes" : "no");
 	for (k = BALLOON_PFN_IDENTITY; k < BALLOON_PFN_NR_KINDS; k++)
 		seq_printf(m, "refused %s %lu\n", balloon_pfn_kind_names[k],
 			   b->refused[k]);

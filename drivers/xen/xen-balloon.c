@@ -24,8 +24,9 @@
  *
  * The names and units of the first nine files are Linux's stable ABI.
  * Input that is not a whole non-negative number (with the suffixes the
- * file allows), or that overflows, is refused with -EINVAL and changes
- * nothing.
+ * file allows; a boolean word for scrub_pages), that overflows or is out
+ * of range, or that holds a NUL byte, is refused with -EINVAL and changes
+ * nothing. Numbers are decimal or 0x hex, with an optional newline.
  */
 #define pr_fmt(fmt) "xen:balloon: " fmt
 
@@ -138,7 +139,8 @@ static ssize_t target_kb_store(struct device *dev,
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (xen_balloon_parse_kb(buf, &pages))
+	if (xen_balloon_check_input(buf, count) ||
+	    xen_balloon_parse_kb(buf, &pages))
 		return -EINVAL;
 	balloon_set_new_target(pages);
 	return count;
@@ -159,7 +161,8 @@ static ssize_t target_store(struct device *dev, struct device_attribute *attr,
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (xen_balloon_parse_bytes(buf, &pages))
+	if (xen_balloon_check_input(buf, count) ||
+	    xen_balloon_parse_bytes(buf, &pages))
 		return -EINVAL;
 	balloon_set_new_target(pages);
 	return count;
@@ -192,7 +195,8 @@ static ssize_t max_schedule_delay_store(struct device *dev,
 {
 	unsigned long val;
 
-	if (kstrtoul(buf, 10, &val) || !val || val > INT_MAX / HZ)
+	if (xen_balloon_check_input(buf, count) ||
+	    xen_balloon_parse_ulong(buf, 1, INT_MAX / HZ, &val))
 		return -EINVAL;
 	balloon_stats.max_schedule_delay = val;
 	return count;
@@ -211,7 +215,8 @@ static ssize_t max_retry_count_store(struct device *dev,
 {
 	unsigned long val;
 
-	if (kstrtoul(buf, 10, &val))
+	if (xen_balloon_check_input(buf, count) ||
+	    xen_balloon_parse_ulong(buf, 0, ULONG_MAX, &val))
 		return -EINVAL;
 	balloon_stats.max_retry_count = val;
 	return count;
@@ -230,7 +235,8 @@ static ssize_t scrub_pages_store(struct device *dev,
 {
 	bool val;
 
-	if (kstrtobool(buf, &val))
+	if (xen_balloon_check_input(buf, count) ||
+	    xen_balloon_parse_bool(buf, &val))
 		return -EINVAL;
 	xen_scrub_pages = val;
 	return count;

@@ -114,6 +114,7 @@ struct xen_balloon {
 	struct list_head ballooned;	/* pages without a frame, to fill */
 	struct list_head parked;	/* pages refused for populating */
 	unsigned long nr_parked;
+	unsigned long nr_stranded;	/* parked, frame Xen would not take back */
 	unsigned long refused[BALLOON_PFN_NR_KINDS];
 	unsigned long requested_pages;	/* the target before clamping */
 	unsigned long floor_pages;	/* 0: no floor */
@@ -144,5 +145,9 @@ const char *xen_balloon_stop_name(enum balloon_stop stop);
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);
+int xen_balloon_parse_ulong(const char *buf, unsigned long min,
+			    unsigned long max, unsigned long *val);
+int xen_balloon_parse_bool(const char *buf, bool *val);
+int xen_balloon_check_input(const char *buf, size_t count);
 
 #endif /* _XEN_BALLOON_CORE_H */

@@ -21,6 +21,34 @@
 #define FAKE_MFN_BASE	0x100000UL
 #define FAKE_UNLIMITED	(-1L)
 
+/*
+ * Where the fake can fail on purpose: the page allocator (shrinking), the
+ * P2M entry of a lent page, the two memory hypercalls and the kernel
+ * mapping multicalls. The balloon has no allocation of its own besides
+ * these (its lists run through struct page, its batch arrays are fixed).
+ */
+enum fake_site {
+	SITE_TAKE_PAGE,
+	SITE_LEND,
+	SITE_POPULATE,
+	SITE_DECREASE,
+	SITE_MAP,
+	SITE_UNMAP,
+	SITE_NR
+};
+
+/* FAULT_FAIL: an error, or every entry refused; FAULT_HALF: half of it. */
+enum fake_how { FAULT_NONE = -1, FAULT_FAIL, FAULT_HALF };
+
+/* Fail call number @at (0: none) of @site, as @how. */
+struct fake_fault_spec {
+	enum fake_site site;
+	enum fake_how how;
+	unsigned int at;
+};
+
+#define FAKE_FAULTS	3
+
 struct fake_xen {
 	struct xen_balloon *b;
 	struct balloon_stats stats;
@@ -41,15 +69,41 @@ struct fake_xen {
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
 	unsigned int populate_calls;
+	struct fake_fault_spec fault[FAKE_FAULTS];
+	unsigned int site_calls[SITE_NR];
+	unsigned int faults;		/* failures injected */
+	unsigned int idx_hint;		/* next index fake_index() tries */
 };
+
+/* Is this call at @site one to fail, and how? */
+static enum fake_how fake_fault(struct fake_xen *f, enum fake_site site)
+{
+	unsigned int i;
+
+	f->site_calls[site]++;
+	for (i = 0; i < FAKE_FAULTS; i++) {
+		if (f->fault[i].at && f->fault[i].site == site &&
+		    f->fault[i].at == f->site_calls[site]) {
+			f->faults++;
+			return f->fault[i].how;
+		}
+	}
+	return FAULT_NONE;
+}
 
 static int fake_index(struct fake_xen *f, unsigned long pfn)
 {
 	int i;
 
-	for (i = 0; i < FAKE_PAGES; i++)
-		if (page_to_pfn(f->page[i]) == pfn)
+	/* Lists are mostly walked in order: try the next index first. */
+	if (f->idx_hint < FAKE_PAGES && page_to_pfn(f->page[f->idx_hint]) == pfn)
+		return f->idx_hint++;
+	for (i = 0; i < FAKE_PAGES; i++) {
+		if (page_to_pfn(f->page[i]) == pfn) {
+			f->idx_hint = i + 1;
 			return i;
+		}
+	}
 	return -1;
 }
 
@@ -73,6 +127,15 @@ static long fake_populate(struct xen_balloon *b, unsigned int nr,
 		    test_bit(idx, f->backed))
 			f->bad_populates++;
 	}
+	switch (fake_fault(f, SITE_POPULATE)) {
+	case FAULT_FAIL:
+		return -ENOMEM;
+	case FAULT_HALF:
+		give = nr / 2;
+		break;
+	default:
+		break;
+	}
 	if (f->populate_errno)
 		return f->populate_errno;
 	if (f->grant_per_call >= 0)
@@ -95,6 +158,15 @@ static long fake_decrease(struct xen_balloon *b, unsigned int nr,
 	struct fake_xen *f = fake_of(b);
 	long take = nr;
 
+	switch (fake_fault(f, SITE_DECREASE)) {
+	case FAULT_FAIL:
+		return -EFAULT;
+	case FAULT_HALF:
+		take = nr / 2;
+		break;
+	default:
+		break;
+	}
 	if (f->take_budget >= 0) {
 		take = min(take, f->take_budget);
 		f->take_budget -= take;
@@ -130,12 +202,16 @@ static void fake_map(struct xen_balloon *b, struct page **pages,
 		     xen_pfn_t *frames, unsigned int nr, unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
+	enum fake_how fault = fake_fault(f, SITE_MAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		unsigned long pfn = page_to_pfn(pages[i]);
 
-		if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
+		/* A failed multicall refuses every entry, a half one odd ones. */
+		if (fault == FAULT_FAIL || (fault == FAULT_HALF && i % 2))
+			set_bit(i, failed);
+		else if (pfn == f->map_fail_pfn || frames[i] != FAKE_MFN_BASE + pfn)
 			set_bit(i, failed);
 		else
 			set_bit(fake_index(f, pfn), f->backed);
@@ -147,11 +223,15 @@ static void fake_unmap(struct xen_balloon *b, struct page **pages,
 		       unsigned long *failed)
 {
 	struct fake_xen *f = fake_of(b);
+	enum fake_how fault = fake_fault(f, SITE_UNMAP);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
 		frames[i] = FAKE_MFN_BASE + page_to_pfn(pages[i]);
-		clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
+		if (fault == FAULT_FAIL || (fault == FAULT_HALF && i % 2))
+			set_bit(i, failed);	/* still mapped and backed */
+		else
+			clear_bit(fake_index(f, page_to_pfn(pages[i])), f->backed);
 	}
 }
 
@@ -160,7 +240,7 @@ static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	struct fake_xen *f = fake_of(b);
 	struct page *page;
 
-	if (!f->alloc_budget)
+	if (fake_fault(f, SITE_TAKE_PAGE) != FAULT_NONE || !f->alloc_budget)
 		return NULL;
 	page = list_first_entry_or_null(&f->kernel, struct page, lru);
 	if (!page)
@@ -182,7 +262,11 @@ static void fake_release_page(struct xen_balloon *b, struct page *page)
 
 static int fake_lend(struct xen_balloon *b, struct page *page)
 {
-	return fake_of(b)->lend_errno;
+	struct fake_xen *f = fake_of(b);
+
+	if (fake_fault(f, SITE_LEND) != FAULT_NONE)
+		return -ENOMEM;
+	return f->lend_errno;
 }
 
 static const struct xen_balloon_ops fake_ops = {
@@ -198,20 +282,12 @@ static const struct xen_balloon_ops fake_ops = {
 	.lend = fake_lend,
 };
 
-static int xen_balloon_test_init(struct kunit *test)
+/* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
+static void fake_start(struct fake_xen *f)
 {
-	struct fake_xen *f;
 	int i;
 
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->b = kunit_kzalloc(test, sizeof(*f->b), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f->b);
 	INIT_LIST_HEAD(&f->kernel);
-	for (i = 0; i < FAKE_PAGES; i++) {
-		f->page[i] = alloc_page(GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
-	}
 	f->grant_budget = FAKE_UNLIMITED;
 	f->grant_per_call = FAKE_UNLIMITED;
 	f->take_budget = FAKE_UNLIMITED;
@@ -227,6 +303,22 @@ static int xen_balloon_test_init(struct kunit *test)
 	}
 	for (; i < FAKE_PAGES; i++)
 		xen_balloon_add_page(f->b, f->page[i]);
+}
+
+static int xen_balloon_test_init(struct kunit *test)
+{
+	struct fake_xen *f;
+	int i;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->b = kunit_kzalloc(test, sizeof(*f->b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->b);
+	for (i = 0; i < FAKE_PAGES; i++) {
+		f->page[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
+	}
+	fake_start(f);
 	test->priv = f;
 	return 0;
 }
@@ -255,17 +347,19 @@ static void expect_no_page_leaked(struct kunit *test, struct fake_xen *f)
 			FAKE_PAGES);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
 	KUNIT_EXPECT_EQ(test, f->bad_populates, 0);
+	/* What debugfs calls "accounted". */
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages + f->stats.balloon_low +
+			b->nr_parked - b->nr_stranded + f->stats.target_unpopulated,
+			f->stats.total_pages);
+	/* Pages in the kernel are exactly the frames counted, bar stranded ones. */
+	KUNIT_EXPECT_EQ(test, f->nr_kernel + b->nr_stranded, f->stats.current_pages);
 }
 
-static void xen_balloon_test_exit(struct kunit *test)
+/* Take every page off the balloon's and the kernel's lists. */
+static void fake_stop(struct fake_xen *f)
 {
-	struct fake_xen *f = test->priv;
 	struct page *page, *next;
-	int i;
 
-	if (!f)
-		return;
-	expect_no_page_leaked(test, f);
 	list_for_each_entry_safe(page, next, &f->b->ballooned, lru) {
 		list_del(&page->lru);
 		__ClearPageOffline(page);
@@ -276,6 +370,17 @@ static void xen_balloon_test_exit(struct kunit *test)
 	}
 	list_for_each_entry_safe(page, next, &f->kernel, lru)
 		list_del(&page->lru);
+}
+
+static void xen_balloon_test_exit(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	int i;
+
+	if (!f)
+		return;
+	expect_no_page_leaked(test, f);
+	fake_stop(f);
 	for (i = 0; i < FAKE_PAGES; i++)
 		__free_page(f->page[i]);
 }
@@ -625,6 +730,193 @@ static void failed_borrow_lends_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
 }
 
+/* ---- failures at every allocation and hypercall ---------------------- */
+
+/* Back to the state of xen_balloon_test_init(), on the same pages. */
+static void fake_reset(struct fake_xen *f)
+{
+	fake_stop(f);
+	memset(f->b, 0, sizeof(*f->b));
+	memset(f->kind, 0, sizeof(f->kind));
+	bitmap_zero(f->backed, FAKE_PAGES);
+	memset(f->site_calls, 0, sizeof(f->site_calls));
+	f->nr_kernel = 0;
+	f->nr_lent = 0;
+	f->max_reservation = 0;
+	f->populate_errno = 0;
+	f->lend_errno = 0;
+	f->bad_populates = 0;
+	f->populate_calls = 0;
+	memset(f->fault, 0, sizeof(f->fault));
+	f->idx_hint = 0;
+	fake_start(f);
+}
+
+/* At the target the balloon works toward, and the target is what was asked or says why not. */
+static bool fi_target_reached(struct fake_xen *f)
+{
+	struct xen_balloon *b = f->b;
+
+	return f->stats.current_pages == f->stats.target_pages &&
+	       (f->stats.target_pages == b->requested_pages ||
+		b->stop == BALLOON_STOP_NO_PAGES ||
+		b->stop == BALLOON_STOP_MAX_RESERVATION);
+}
+
+static const char *const fi_site_names[SITE_NR] = {
+	[SITE_TAKE_PAGE] = "page allocation",
+	[SITE_LEND] = "P2M entry of a lent page",
+	[SITE_POPULATE] = "populate_physmap",
+	[SITE_DECREASE] = "decrease_reservation",
+	[SITE_MAP] = "mapping multicall",
+	[SITE_UNMAP] = "unmapping multicall",
+};
+
+/*
+ * Move the target and let the balloon work. Whatever failed, the
+ * accounting is exact at once (current_kb is what Xen counts, every page
+ * in one place); a move cut short by the failure says so (it backs off,
+ * or stops with a reason), and gets there once the failure is gone.
+ */
+static void fi_target(struct kunit *test, struct fake_xen *f,
+		      unsigned long pages)
+{
+	unsigned int faults = f->faults;
+	long delay;
+
+	xen_balloon_set_target(f->b, pages);
+	delay = settle(f);
+	expect_no_page_leaked(test, f);
+	if (f->faults != faults && !fi_target_reached(f)) {
+		KUNIT_EXPECT_TRUE_MSG(test, delay > 0 || f->b->stop != BALLOON_STOP_NONE,
+				      "%s call %u failed: target %lu, at %lu, delay %ld, not reported",
+				      fi_site_names[f->fault[0].site], f->fault[0].at,
+				      pages, f->stats.current_pages, delay);
+		xen_balloon_set_target(f->b, pages);
+		settle(f);
+		expect_no_page_leaked(test, f);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, fi_target_reached(f),
+			      "%s call %u failed: target %lu not reached (at %lu, stop %s)",
+			      fi_site_names[f->fault[0].site], f->fault[0].at, pages,
+			      f->stats.current_pages, xen_balloon_stop_name(f->b->stop));
+}
+
+/* Borrow @nr pages and give them back; a failed borrow lends nothing. */
+static void fi_borrow(struct kunit *test, struct fake_xen *f, unsigned int nr)
+{
+	unsigned long lent = f->stats.target_unpopulated;
+	unsigned int faults = f->faults, i;
+	struct page *pages[8];
+	int ret;
+
+	ret = xen_balloon_borrow(f->b, nr, pages);
+	if (ret) {
+		KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+		KUNIT_EXPECT_NE_MSG(test, f->faults, faults, "borrow failed on its own");
+		KUNIT_EXPECT_EQ_MSG(test, f->stats.target_unpopulated, lent,
+				    "%s call %u failed: a failed borrow lent pages",
+				    fi_site_names[f->fault[0].site], f->fault[0].at);
+		expect_no_page_leaked(test, f);
+		ret = xen_balloon_borrow(f->b, nr, pages);
+	}
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	f->nr_lent += nr;
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_FALSE(test, PageOffline(pages[i]));
+	expect_no_page_leaked(test, f);
+	xen_balloon_give_back(f->b, nr, pages);
+	f->nr_lent -= nr;
+	expect_no_page_leaked(test, f);
+}
+
+/*
+ * Grow across a batch boundary, shrink across one, borrow from the
+ * ballooned list, grow to everything, borrow by shrinking.
+ */
+static void fi_script(struct kunit *test, struct fake_xen *f)
+{
+	fi_target(test, f, FAKE_KERNEL + 600);
+	fi_target(test, f, FAKE_KERNEL - 20);
+	fi_borrow(test, f, 5);
+	fi_target(test, f, FAKE_PAGES);
+	fi_borrow(test, f, 5);
+}
+
+static void every_allocation_and_hypercall_failure_is_exact(struct kunit *test)
+{
+	static const struct {
+		enum fake_site site;
+		enum fake_how how;
+	} kinds[] = {
+		{ SITE_TAKE_PAGE, FAULT_FAIL },
+		{ SITE_LEND, FAULT_FAIL },
+		{ SITE_POPULATE, FAULT_FAIL },
+		{ SITE_POPULATE, FAULT_HALF },
+		{ SITE_DECREASE, FAULT_FAIL },
+		{ SITE_DECREASE, FAULT_HALF },
+		{ SITE_MAP, FAULT_FAIL },
+		{ SITE_MAP, FAULT_HALF },
+		{ SITE_UNMAP, FAULT_FAIL },
+		{ SITE_UNMAP, FAULT_HALF },
+	};
+	struct fake_xen *f = test->priv;
+	unsigned int k, n, faults;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		/* Fail call n of the site, n = 1, 2, ... until none is failed. */
+		for (n = 1; n < 2048; n++) {
+			fake_reset(f);
+			f->fault[0].site = kinds[k].site;
+			f->fault[0].how = kinds[k].how;
+			f->fault[0].at = n;
+			faults = f->faults;
+			fi_script(test, f);
+			if (f->faults == faults)
+				break;
+		}
+		KUNIT_EXPECT_GT_MSG(test, n, 1U, "%s never called",
+				    fi_site_names[kinds[k].site]);
+		KUNIT_EXPECT_LT(test, n, 2048U);
+	}
+	kunit_info(test, "xm-stat faults_injected=%u\n", f->faults);
+	fake_reset(f);
+}
+
+/*
+ * Xen takes half of a shrink batch, the rest cannot be mapped again: those
+ * frames are offered once more. Taken, the pages are ballooned; kept, they
+ * are parked and counted as stranded, and current_kb still equals Xen's.
+ */
+static void frames_left_unmappable_are_offered_again(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned int i, faults;
+
+	for (i = 0; i < 2; i++) {
+		fake_reset(f);
+		faults = f->faults;
+		f->fault[0] = (struct fake_fault_spec){ SITE_DECREASE, FAULT_HALF, 1 };
+		f->fault[1] = (struct fake_fault_spec){ SITE_MAP, FAULT_FAIL, 1 };
+		if (i)	/* ...and the second offer is refused too. */
+			f->fault[2] = (struct fake_fault_spec){ SITE_DECREASE, FAULT_FAIL, 2 };
+		xen_balloon_set_target(b, FAKE_KERNEL - 40);
+		KUNIT_EXPECT_EQ(test, xen_balloon_step(b), 0L);
+		KUNIT_EXPECT_EQ(test, f->faults - faults, 2U + i);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages,
+				i ? FAKE_KERNEL - 20UL : FAKE_KERNEL - 40UL);
+		KUNIT_EXPECT_EQ(test, b->nr_parked, i ? 20UL : 0UL);
+		KUNIT_EXPECT_EQ(test, b->nr_stranded, i ? 20UL : 0UL);
+		KUNIT_EXPECT_EQ(test, f->stats.balloon_low,
+				i ? FAKE_EXTRA + 20UL : FAKE_EXTRA + 40UL);
+		expect_no_page_leaked(test, f);
+	}
+	kunit_info(test, "xm-stat faults_injected=%u\n", f->faults);
+	fake_reset(f);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -694,6 +986,96 @@ static void sysfs_parsers_reject_bad_input(struct kunit *test)
 	}
 }
 
+struct ulong_case {
+	const char *in;
+	unsigned long min, max;
+	int err;
+	unsigned long val;
+};
+
+static const struct ulong_case ulong_cases[] = {
+	{ "32", 1, 100, 0, 32 },
+	{ "32\n", 1, 100, 0, 32 },
+	{ "0x20", 1, 100, 0, 32 },
+	{ "1", 1, 100, 0, 1 },
+	{ "100", 1, 100, 0, 100 },
+	{ "0", 1, 100, -EINVAL, 0 },		/* below the range */
+	{ "101", 1, 100, -EINVAL, 0 },		/* above it */
+	{ "0", 0, ULONG_MAX, 0, 0 },
+	{ "18446744073709551615", 0, ULONG_MAX, 0, ULONG_MAX },
+	{ "18446744073709551616", 0, ULONG_MAX, -EINVAL, 0 },	/* overflow */
+	{ "", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "\n", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "-1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "+1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ " 1", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1 ", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\n\n", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "12x", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\x01", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "1\xff", 0, ULONG_MAX, -EINVAL, 0 },
+	{ "0x", 0, ULONG_MAX, -EINVAL, 0 },
+};
+
+struct bool_case {
+	const char *in;
+	int err;
+	bool val;
+};
+
+static const struct bool_case bool_cases[] = {
+	{ "1", 0, true }, { "0\n", 0, false }, { "y", 0, true },
+	{ "N", 0, false }, { "yes\n", 0, true }, { "No", 0, false },
+	{ "on", 0, true }, { "OFF", 0, false }, { "true", 0, true },
+	{ "false\n", 0, false },
+	{ "", -EINVAL }, { "\n", -EINVAL }, { "2", -EINVAL },
+	{ "yx", -EINVAL }, { "yes!", -EINVAL }, { "onion", -EINVAL },
+	{ "of", -EINVAL }, { "1 ", -EINVAL }, { " 1", -EINVAL },
+	{ "y\x01", -EINVAL }, { "10", -EINVAL }, { "-1", -EINVAL },
+};
+
+/* The parsers behind max_schedule_delay, max_retry_count and scrub_pages. */
+static void sysfs_store_parsers_reject_garbage(struct kunit *test)
+{
+	unsigned long val;
+	unsigned int i;
+	bool b;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(ulong_cases); i++) {
+		const struct ulong_case *c = &ulong_cases[i];
+
+		val = 12345;
+		err = xen_balloon_parse_ulong(c->in, c->min, c->max, &val);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "ulong case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, val, err ? 12345UL : c->val,
+				    "ulong case %u", i);
+	}
+	for (i = 0; i < ARRAY_SIZE(bool_cases); i++) {
+		const struct bool_case *c = &bool_cases[i];
+
+		b = !c->val;
+		err = xen_balloon_parse_bool(c->in, &b);
+		KUNIT_EXPECT_EQ_MSG(test, err, c->err, "bool case %u", i);
+		if (!err)
+			KUNIT_EXPECT_EQ_MSG(test, b, c->val, "bool case %u", i);
+	}
+}
+
+/* sysfs hands over a count: a NUL inside it hides trailing garbage. */
+static void sysfs_input_with_a_nul_is_refused(struct kunit *test)
+{
+	static const char good[] = "1024\n";
+	static const char nul[] = "1024\0garbage";
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(good, sizeof(good) - 1), 0);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(nul, sizeof(nul) - 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(nul, 4), 0);
+	KUNIT_EXPECT_EQ(test, xen_balloon_check_input(good, 0), -EINVAL);
+	/* Without the check the parser would have taken the prefix. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_parse_kb(nul, &(unsigned long){0}), 0);
+}
+
 static void stop_reasons_have_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NONE), "none");
@@ -731,7 +1113,11 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
 	KUNIT_CASE(failed_borrow_lends_nothing),
+	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
+	KUNIT_CASE(frames_left_unmappable_are_offered_again),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
+	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
+	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
 	KUNIT_CASE(stop_reasons_have_names),
 	{}
 };

@@ -929,6 +929,7 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 					sizeof(*sp), GFP_KERNEL);
 	struct e820_entry map[12];
 	unsigned int fatal = 0, bad = 0;
+	unsigned int layouts = 0;
 	u64 seed;
 
 	KUNIT_ASSERT_NOT_NULL(test, sp);
@@ -937,6 +938,7 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 		const char *why;
 
 		random_input(seed, map, &in);
+		layouts++;
 		if (xen_memplan_build(&in, c->plan)) {
 			fatal++;
 			if (c->plan->nr_map && !count_problems(c->plan, XEN_MEMPLAN_NO_RAM))
@@ -953,6 +955,7 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 	}
 	/* Few maps are all holes; most must have produced a plan. */
 	KUNIT_EXPECT_LT(test, fatal, 2000U);
+	kunit_info(test, "xm-stat random_layouts=%u\n", layouts);
 }
 
 static struct kunit_case xen_memory_setup_cases[] = {

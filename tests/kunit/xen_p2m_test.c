@@ -4,8 +4,8 @@
  *
  * Every case but the live ones runs on a private tree instance whose pages
  * come from a counting allocator of this file (optionally with a budget,
- * standing in for brk), and whose "MFN" of a page is its pfn. No Xen is
- * needed. The live cases check the running guest's P2M and are skipped
+ * standing in for brk, or failing its Nth call), and whose "MFN" of a page
+ * is its pfn. No Xen is needed. The live cases check the running guest's P2M and are skipped
  * unless the kernel was booted as a Xen PV guest.
  */
 #include <kunit/test.h>
@@ -31,6 +31,9 @@ struct p2m_test_ctx {
 	spinlock_t lock;		/* guards the page bookkeeping */
 	long budget;			/* pages left; negative: no limit */
 	long live_pages;		/* pages handed out and not freed */
+	unsigned long nr_gets;		/* get_page() calls so far */
+	unsigned long fail_at;		/* fail this get_page() call; 0: none */
+	unsigned int faults;		/* failures injected by fail_at */
 	void *pages[TEST_MAX_PAGES];	/* for freeing in exit */
 	char msg[160];
 };
@@ -42,6 +45,10 @@ static void *test_alloc(struct p2m_tree *t)
 	unsigned int i;
 
 	spin_lock(&ctx->lock);
+	if (++ctx->nr_gets == ctx->fail_at) {
+		ctx->faults++;
+		goto out;
+	}
 	if (ctx->budget == 0)
 		goto out;
 	for (i = 0; i < TEST_MAX_PAGES; i++) {
@@ -544,6 +551,374 @@ static void brk_worst_case_formula(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(513, 262145, 0), 2UL + 4 + 2 + 4);
 }
 
+/* ---- allocation failures at every allocation point ---- */
+
+/*
+ * Each operation below runs again and again on a fresh tree, the Nth
+ * get_page() of the operation failing, N = 1, 2, ... until a run needs
+ * no more than N - 1 pages: so every allocation point of the operation is
+ * hit, including any added later. A failed operation must say so, leave
+ * the tree exactly as it was (same digest, same pages held, consistent
+ * toolstack tree) and succeed when run again without the failure.
+ */
+
+/* Mix one value into a digest (FNV-1a over the value's 8 bytes). */
+static u64 mix(u64 h, u64 v)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++, v >>= 8)
+		h = (h ^ (v & 0xff)) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * What the tree is: the shape (which slot is which sentinel) and every
+ * entry of every real leaf, plus the page counts and last_pfn.
+ */
+static u64 tree_digest(struct p2m_tree *t)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned long i, j, k;
+
+	for (i = 0; i < t->nr_top; i++) {
+		unsigned long **mid = t->top[i];
+
+		if (mid == t->mid_missing || mid == t->mid_identity) {
+			h = mix(mix(h, i), mid == t->mid_missing ? 1 : 2);
+			continue;
+		}
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			unsigned long *leaf = mid[j];
+
+			if (leaf == t->missing || leaf == t->identity) {
+				h = mix(h, leaf == t->missing ? 3 : 4);
+				continue;
+			}
+			for (k = 0; k < P2M_PER_PAGE; k++)
+				h = mix(h, leaf[k]);
+		}
+	}
+	h = mix(h, atomic_long_read(&t->nr_mids));
+	h = mix(h, atomic_long_read(&t->nr_leaves));
+	h = mix(h, atomic_long_read(&t->nr_borrowed));
+	h = mix(h, atomic_long_read(&t->nr_mid_mfns));
+	h = mix(h, t->last_pfn);
+	return mix(h, !!t->top_mfn);
+}
+
+/* Pages the tree says it holds: the allocator must have handed out as many. */
+static long tree_pages(struct p2m_tree *t)
+{
+	return 4 + (t->top_mfn ? 3 : 0) + atomic_long_read(&t->nr_mids) +
+	       atomic_long_read(&t->nr_leaves) +
+	       atomic_long_read(&t->nr_mid_mfns);
+}
+
+static void ctx_free_pages(struct p2m_test_ctx *ctx)
+{
+	unsigned int i;
+
+	for (i = 0; i < TEST_MAX_PAGES; i++) {
+		if (ctx->pages[i])
+			free_page((unsigned long)ctx->pages[i]);
+		ctx->pages[i] = NULL;
+	}
+	ctx->live_pages = 0;
+}
+
+/* Free every page and start over with a new tree of @nr_top slots. */
+static void ctx_reset(struct kunit *test, unsigned long nr_top)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+
+	ctx_free_pages(ctx);
+	ctx->budget = -1;
+	ctx->fail_at = 0;
+	ctx_new_tree(test, nr_top);
+	ctx->nr_gets = 0;
+}
+
+/* More allocations than this in one operation is a bug of its own. */
+#define FI_MAX_POINTS	64UL
+
+struct p2m_fi_case {
+	const char *name;
+	unsigned long nr_top;
+	void (*setup)(struct kunit *test);
+	int (*op)(struct kunit *test);
+};
+
+/* Xen's boot list for the graft cases: 1.5 GiB and a bit, two mids. */
+#define FI_LIST_PFNS	(3 * GIB_PFNS / 2 + 7)
+static unsigned long *fi_list;
+
+static void fi_fill_list(void)
+{
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < FI_LIST_PFNS; pfn++)
+		fi_list[pfn] = RAM_MFN(pfn);
+}
+
+static void fi_setup_ram_tools(struct kunit *test)
+{
+	fill_ram(test, 0, 0x500);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(tree(test)), 0);
+}
+
+static void fi_setup_identity_gibs_tools(struct kunit *test)
+{
+	fill_ram(test, 0, 10);
+	KUNIT_ASSERT_EQ(test, p2m_tree_set_identity(tree(test), GIB_PFNS,
+						    3 * GIB_PFNS),
+			2 * GIB_PFNS);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(tree(test)), 0);
+}
+
+/* A short boot list (four leaves, the last one partly) to adopt. */
+#define FI_SHORT_PFNS	(3 * P2M_PER_PAGE + 7)
+
+static void fi_setup_graft_short(struct kunit *test)
+{
+	fi_fill_list();
+	KUNIT_ASSERT_EQ(test, p2m_tree_graft(tree(test), fi_list,
+					     FI_SHORT_PFNS), 0);
+}
+
+static void fi_setup_mixed(struct kunit *test)
+{
+	fill_ram(test, 0, 0x500);
+	fill_ram(test, GIB_PFNS + 1, GIB_PFNS + 2);
+	fill_ram(test, 3 * GIB_PFNS + 1, 3 * GIB_PFNS + 2);
+	KUNIT_ASSERT_EQ(test, p2m_tree_set_identity(tree(test),
+						    5 * GIB_PFNS + 7,
+						    6 * GIB_PFNS),
+			GIB_PFNS - 7);
+}
+
+static void fi_setup_tools(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(tree(test)), 0);
+}
+
+static int fi_op_new_gib(struct kunit *test)
+{
+	return p2m_tree_set_alloc(tree(test), GIB_PFNS + 0x333, 0x10) ?
+	       0 : -ENOMEM;
+}
+
+static int fi_op_split_identity_mid(struct kunit *test)
+{
+	return p2m_tree_set_alloc(tree(test), 2 * GIB_PFNS + 5, 0x11) ?
+	       0 : -ENOMEM;
+}
+
+static int fi_op_past_toolstack(struct kunit *test)
+{
+	return p2m_tree_populate(tree(test), 600 * GIB_PFNS + 3);
+}
+
+static int fi_op_graft(struct kunit *test)
+{
+	fi_fill_list();
+	return p2m_tree_graft(tree(test), fi_list, FI_LIST_PFNS);
+}
+
+static int fi_op_adopt(struct kunit *test)
+{
+	return p2m_tree_adopt(tree(test));
+}
+
+static int fi_op_build_tools(struct kunit *test)
+{
+	return p2m_tree_build_mfn_tree(tree(test));
+}
+
+static int fi_op_foreign(struct kunit *test)
+{
+	return p2m_tree_set_alloc(tree(test), 7 * GIB_PFNS + 0x200,
+				  FOREIGN_FRAME(0x5UL)) ? 0 : -ENOMEM;
+}
+
+static const struct p2m_fi_case p2m_fi_cases[] = {
+	{ "run-time mid, toolstack page and leaf", P2M_TOP_PER_PAGE,
+	  fi_setup_ram_tools, fi_op_new_gib },
+	{ "split of an identity mid", P2M_TOP_PER_PAGE,
+	  fi_setup_identity_gibs_tools, fi_op_split_identity_mid },
+	{ "foreign frame in a fresh GiB", P2M_TOP_PER_PAGE,
+	  fi_setup_tools, fi_op_foreign },
+	{ "pfn past the toolstack's 512 GiB", 2 * P2M_TOP_PER_PAGE,
+	  fi_setup_tools, fi_op_past_toolstack },
+	{ "graft of the boot list (early)", P2M_TOP_PER_PAGE,
+	  NULL, fi_op_graft },
+	{ "adopt of the borrowed leaves (early)", P2M_TOP_PER_PAGE,
+	  fi_setup_graft_short, fi_op_adopt },
+	{ "first build of the toolstack tree", P2M_TOP_PER_PAGE,
+	  fi_setup_mixed, fi_op_build_tools },
+};
+
+/* The tree holds exactly the pages the allocator handed out, and checks. */
+static void expect_tree_sound(struct kunit *test, const char *name,
+			      unsigned long n)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+
+	KUNIT_EXPECT_EQ_MSG(test, ctx->live_pages, tree_pages(tree(test)),
+			    "%s, get_page %lu failed: pages leaked", name, n);
+	KUNIT_EXPECT_EQ_MSG(test, check(test), 0, "%s, get_page %lu failed",
+			    name, n);
+}
+
+/* Returns the number of failures injected. */
+static unsigned int fail_each_allocation(struct kunit *test,
+					 const struct p2m_fi_case *c)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	unsigned int injected = 0;
+	long pages, failed;
+	unsigned long n;
+	u64 before;
+	int ret;
+
+	for (n = 1; n < FI_MAX_POINTS; n++) {
+		ctx_reset(test, c->nr_top);
+		if (c->setup)
+			c->setup(test);
+		before = tree_digest(t);
+		pages = ctx->live_pages;
+		failed = atomic_long_read(&t->nr_alloc_failed);
+		ctx->faults = 0;
+		ctx->fail_at = ctx->nr_gets + n;
+		ret = c->op(test);
+		ctx->fail_at = 0;
+		if (!ctx->faults) {
+			/* The operation needs fewer than n pages: all covered. */
+			KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s without a failure", c->name);
+			expect_tree_sound(test, c->name, 0);
+			break;
+		}
+		injected++;
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "%s, get_page %lu failed",
+				    c->name, n);
+		KUNIT_EXPECT_EQ_MSG(test, tree_digest(t), before,
+				    "%s, get_page %lu failed: tree changed", c->name, n);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->live_pages, pages,
+				    "%s, get_page %lu failed: pages kept", c->name, n);
+		KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&t->nr_alloc_failed),
+				    failed + 1, "%s, get_page %lu failed: not counted",
+				    c->name, n);
+		expect_tree_sound(test, c->name, n);
+		/* The failure was transient: the operation now succeeds. */
+		KUNIT_EXPECT_EQ_MSG(test, c->op(test), 0, "%s, retried after get_page %lu",
+				    c->name, n);
+		expect_tree_sound(test, c->name, n);
+	}
+	KUNIT_EXPECT_LT_MSG(test, n, FI_MAX_POINTS, "%s never completed", c->name);
+	KUNIT_EXPECT_GT_MSG(test, injected, 0U, "%s allocates nothing", c->name);
+	return injected;
+}
+
+static void every_allocation_failure_leaves_the_tree_unchanged(struct kunit *test)
+{
+	unsigned int i, faults = 0;
+
+	fi_list = vmalloc(ALIGN(FI_LIST_PFNS, P2M_PER_PAGE) * sizeof(*fi_list));
+	KUNIT_ASSERT_NOT_NULL(test, fi_list);
+	for (i = 0; i < ARRAY_SIZE(p2m_fi_cases); i++)
+		faults += fail_each_allocation(test, &p2m_fi_cases[i]);
+	/* Free the tree's pages before the list its leaves may point into. */
+	ctx_reset(test, P2M_TOP_PER_PAGE);
+	vfree(fi_list);
+	fi_list = NULL;
+	kunit_info(test, "xm-stat faults_injected=%u\n", faults);
+}
+
+/* The sentinels: a failed init holds no page at all. */
+static void failed_init_holds_no_page(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	unsigned int faults = 0;
+	unsigned long n;
+	int ret;
+
+	for (n = 1; n < 16; n++) {
+		/* A tree that held nothing, then init again. */
+		ctx_reset(test, P2M_TOP_PER_PAGE);
+		ctx_free_pages(ctx);
+		ctx->faults = 0;
+		ctx->fail_at = ctx->nr_gets + n;
+		ret = p2m_tree_init(&ctx->t, ctx->top, P2M_TOP_PER_PAGE, &test_ops);
+		ctx->fail_at = 0;
+		if (!ctx->faults) {
+			KUNIT_EXPECT_EQ(test, ret, 0);
+			KUNIT_EXPECT_EQ(test, ctx->live_pages, 4L);
+			KUNIT_EXPECT_EQ(test, check(test), 0);
+			break;
+		}
+		faults++;
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "get_page %lu failed", n);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->live_pages, 0L,
+				    "get_page %lu failed: pages leaked", n);
+	}
+	KUNIT_EXPECT_EQ(test, faults, 4U);
+	kunit_info(test, "xm-stat faults_injected=%u\n", faults);
+}
+
+/*
+ * Identity ranges (boot) stop at a shortage and say how far they got: the
+ * part before is identity, the rest keeps its old entries.
+ */
+static void identity_range_failure_keeps_the_rest(struct kunit *test)
+{
+	static const unsigned long probe[] = {
+		0, 0x4ff, 0x500, GIB_PFNS, GIB_PFNS + 0x7f, GIB_PFNS + 0x80,
+		GIB_PFNS + 0x200, 2 * GIB_PFNS - 1, 2 * GIB_PFNS,
+		3 * GIB_PFNS - 1, 3 * GIB_PFNS, 3 * GIB_PFNS + 0xff,
+		3 * GIB_PFNS + 0x100, 4 * GIB_PFNS,
+	};
+	const unsigned long s = GIB_PFNS + 0x80, e = 3 * GIB_PFNS + 0x100;
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	unsigned long old[ARRAY_SIZE(probe)], n, done, i;
+	unsigned int faults = 0;
+
+	for (n = 1; n < 64; n++) {
+		ctx_reset(test, P2M_TOP_PER_PAGE);
+		fi_setup_ram_tools(test);
+		for (i = 0; i < ARRAY_SIZE(probe); i++)
+			old[i] = p2m_tree_lookup(t, probe[i]);
+		ctx->faults = 0;
+		ctx->fail_at = ctx->nr_gets + n;
+		done = p2m_tree_set_identity(t, s, e);
+		ctx->fail_at = 0;
+		expect_tree_sound(test, "identity range", n);
+		if (!ctx->faults) {
+			KUNIT_EXPECT_EQ(test, done, e - s);
+			break;
+		}
+		faults++;
+		KUNIT_EXPECT_LT_MSG(test, done, e - s, "get_page %lu failed", n);
+		for (i = 0; i < ARRAY_SIZE(probe); i++) {
+			unsigned long pfn = probe[i];
+			unsigned long want = pfn >= s && pfn < s + done ?
+					     IDENTITY_FRAME(pfn) : old[i];
+
+			KUNIT_EXPECT_EQ_MSG(test, p2m_tree_lookup(t, pfn), want,
+					    "pfn %#lx, get_page %lu failed, %#lx done",
+					    pfn, n, done);
+		}
+		/* Run again: the whole range ends identity. */
+		KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, s, e), e - s);
+		KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, e - 1),
+				IDENTITY_FRAME(e - 1));
+		expect_tree_sound(test, "identity range, again", n);
+	}
+	KUNIT_EXPECT_GE(test, faults, 6U);
+	kunit_info(test, "xm-stat faults_injected=%u\n", faults);
+}
+
 /* ---- toolstack tree ---- */
 
 static unsigned long tools_leaf_mfn(struct p2m_tree *t, unsigned long pfn)
@@ -770,6 +1145,9 @@ static struct kunit_case xen_p2m_cases[] = {
 	KUNIT_CASE(toolstack_tree_follows_every_kind_of_update),
 	KUNIT_CASE(toolstack_refresh_allocates_nothing),
 	KUNIT_CASE(check_reports_a_stale_toolstack_slot),
+	KUNIT_CASE(every_allocation_failure_leaves_the_tree_unchanged),
+	KUNIT_CASE(failed_init_holds_no_page),
+	KUNIT_CASE(identity_range_failure_keeps_the_rest),
 	KUNIT_CASE(readers_never_see_torn_or_foreign_values),
 	KUNIT_CASE(live_p2m_is_consistent),
 	KUNIT_CASE(live_kernel_text_pfns_round_trip),

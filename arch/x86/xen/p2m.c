@@ -168,6 +168,45 @@ static void *p2m_alloc(struct p2m_tree *t)
 	return p;
 }
 
+/*
+ * Pages for one operation are taken before it changes anything, so that a
+ * shortage leaves the tree as it was: all @n pages, chained through their
+ * first word, or none.
+ */
+static void *p2m_take_reserved(void **chain)
+{
+	void *page = *chain;
+
+	if (page)
+		*chain = *(void **)page;
+	return page;
+}
+
+static void p2m_unreserve(struct p2m_tree *t, void **chain)
+{
+	void *page;
+
+	while ((page = p2m_take_reserved(chain)))
+		t->ops->put_page(t, page);
+}
+
+static int p2m_reserve(struct p2m_tree *t, unsigned long n, void **chain)
+{
+	void *page;
+
+	*chain = NULL;
+	while (n--) {
+		page = p2m_alloc(t);
+		if (!page) {
+			p2m_unreserve(t, chain);
+			return -ENOMEM;
+		}
+		*(void **)page = *chain;
+		*chain = page;
+	}
+	return 0;
+}
+
 /* Drop a leaf that is no longer linked: boot-time identity only. */
 static void p2m_drop_leaf(struct p2m_tree *t, unsigned long *leaf)
 {
@@ -187,17 +226,17 @@ VISIBLE_IF_KUNIT int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
 {
 	void *priv = t->priv;
 	unsigned long i;
+	void *chain;
 
 	memset(t, 0, sizeof(*t));
 	t->priv = priv;
 	t->ops = ops;
-	t->missing = ops->get_page(t);
-	t->identity = ops->get_page(t);
-	t->mid_missing = ops->get_page(t);
-	t->mid_identity = ops->get_page(t);
-	if (!t->missing || !t->identity || !t->mid_missing ||
-	    !t->mid_identity)
+	if (p2m_reserve(t, 4, &chain))
 		return -ENOMEM;
+	t->missing = p2m_take_reserved(&chain);
+	t->identity = p2m_take_reserved(&chain);
+	t->mid_missing = p2m_take_reserved(&chain);
+	t->mid_identity = p2m_take_reserved(&chain);
 
 	p2m_fill(t->missing, INVALID_P2M_ENTRY);
 	p2m_fill(t->identity, INVALID_P2M_ENTRY);
@@ -255,17 +294,39 @@ VISIBLE_IF_KUNIT bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn,
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set);
 
-/* Make the top slot of @pfn a real mid; returns it or NULL. */
-static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
+/* Does top slot @ti still lack its toolstack (mid-MFN) page? */
+static bool p2m_needs_mid_mfn(struct p2m_tree *t, unsigned long ti)
+{
+	return t->top_mfn && ti < P2M_TOOLS_TOP_SLOTS &&
+	       READ_ONCE(t->top_mfn_p[ti]) == t->mid_missing_mfn;
+}
+
+/* Pages p2m_link_mid() needs for the top slot of @pfn. */
+static unsigned long p2m_mid_pages_needed(struct p2m_tree *t,
+					  unsigned long pfn)
+{
+	unsigned long ti = p2m_top_idx(pfn);
+
+	return p2m_mid_is_sentinel(t, READ_ONCE(t->top[ti])) +
+	       p2m_needs_mid_mfn(t, ti);
+}
+
+/*
+ * Make the top slot of @pfn a real mid with its toolstack page, taking
+ * the pages from @chain (reserved with p2m_mid_pages_needed()). A page
+ * left over because another writer won goes back at once.
+ */
+static unsigned long **p2m_link_mid(struct p2m_tree *t, unsigned long pfn,
+				    void **chain)
 {
 	unsigned long ti = p2m_top_idx(pfn);
 	unsigned long **mid, **new, **old;
-	unsigned long *mid_mfn, *new_mfn, *old_mfn;
+	unsigned long *new_mfn, *old_mfn;
 
 	mid = READ_ONCE(t->top[ti]);
 	if (p2m_mid_is_sentinel(t, mid)) {
-		new = p2m_alloc(t);
-		if (!new)
+		new = p2m_take_reserved(chain);
+		if (WARN_ON_ONCE(!new))
 			return NULL;
 		p2m_fill_mid(new, mid == t->mid_missing ? t->missing :
 							  t->identity);
@@ -280,14 +341,10 @@ static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
 	}
 
 	/* Give the mid its toolstack page before any leaf goes into it. */
-	if (!t->top_mfn || ti >= P2M_TOOLS_TOP_SLOTS)
+	if (!p2m_needs_mid_mfn(t, ti))
 		return mid;
-	mid_mfn = READ_ONCE(t->top_mfn_p[ti]);
-	if (mid_mfn != t->mid_missing_mfn)
-		return mid;
-
-	new_mfn = p2m_alloc(t);
-	if (!new_mfn)
+	new_mfn = p2m_take_reserved(chain);
+	if (WARN_ON_ONCE(!new_mfn))
 		return NULL;
 	p2m_fill(new_mfn, p2m_mfn(t, t->missing));
 	old_mfn = cmpxchg(&t->top_mfn_p[ti], t->mid_missing_mfn, new_mfn);
@@ -297,6 +354,19 @@ static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
 	} else {
 		t->ops->put_page(t, new_mfn);
 	}
+	return mid;
+}
+
+/* Make the top slot of @pfn a real mid; returns it, or NULL and no change. */
+static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
+{
+	unsigned long **mid;
+	void *chain;
+
+	if (p2m_reserve(t, p2m_mid_pages_needed(t, pfn), &chain))
+		return NULL;
+	mid = p2m_link_mid(t, pfn, &chain);
+	p2m_unreserve(t, &chain);
 	return mid;
 }
 
@@ -325,19 +395,32 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 {
 	unsigned long **mid;
 	unsigned long *leaf, *new, *old;
-	unsigned long base, i;
+	unsigned long base, i, need;
+	void *chain;
 
 	if (pfn >= t->limit)
 		return -ERANGE;
 
-	mid = p2m_ensure_mid(t, pfn);
-	if (!mid)
+	/*
+	 * Take every page this may need (mid, its toolstack page, leaf) first:
+	 * pages linked at run time are never freed, so a shortage must be
+	 * found before anything is linked.
+	 */
+	mid = READ_ONCE(t->top[p2m_top_idx(pfn)]);
+	need = p2m_mid_pages_needed(t, pfn) +
+	       p2m_leaf_is_sentinel(t, READ_ONCE(mid[p2m_mid_idx(pfn)]));
+	if (p2m_reserve(t, need, &chain))
 		return -ENOMEM;
 
+	mid = p2m_link_mid(t, pfn, &chain);
+	if (!mid) {
+		p2m_unreserve(t, &chain);
+		return -ENOMEM;
+	}
 	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
 	if (p2m_leaf_is_sentinel(t, leaf)) {
-		new = p2m_alloc(t);
-		if (!new)
+		new = p2m_take_reserved(&chain);
+		if (WARN_ON_ONCE(!new))
 			return -ENOMEM;
 		base = pfn - p2m_leaf_idx(pfn);
 		if (leaf == t->identity) {
@@ -354,6 +437,7 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 			t->ops->put_page(t, new);
 		}
 	}
+	p2m_unreserve(t, &chain);
 
 	/* max_pfn for the toolstack: only grows, racing writers agree. */
 	base = ALIGN(pfn + 1, P2M_PER_PAGE);
@@ -483,15 +567,25 @@ EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set_identity);
  */
 VISIBLE_IF_KUNIT int p2m_tree_build_mfn_tree(struct p2m_tree *t)
 {
-	unsigned long missing_mfn, i, j;
+	unsigned long missing_mfn, i, j, need = 0;
+	bool first = !t->top_mfn;
+	void *chain;
 
-	if (!t->top_mfn) {
-		unsigned long *mid_missing_mfn = p2m_alloc(t);
-		unsigned long **top_mfn_p = p2m_alloc(t);
-		unsigned long *top_mfn = p2m_alloc(t);
+	/* Every page first: a shortage leaves no half-built tree behind. */
+	if (first)
+		need = 3;
+	for (i = 0; i < min(t->nr_top, P2M_TOOLS_TOP_SLOTS); i++)
+		if (!p2m_mid_is_sentinel(t, t->top[i]) &&
+		    (first || t->top_mfn_p[i] == t->mid_missing_mfn))
+			need++;
+	if (p2m_reserve(t, need, &chain))
+		return -ENOMEM;
 
-		if (!mid_missing_mfn || !top_mfn_p || !top_mfn)
-			return -ENOMEM;
+	if (first) {
+		unsigned long *mid_missing_mfn = p2m_take_reserved(&chain);
+		unsigned long **top_mfn_p = p2m_take_reserved(&chain);
+		unsigned long *top_mfn = p2m_take_reserved(&chain);
+
 		for (i = 0; i < P2M_TOOLS_TOP_SLOTS; i++)
 			top_mfn_p[i] = mid_missing_mfn;
 		t->mid_missing_mfn = mid_missing_mfn;
@@ -512,8 +606,8 @@ VISIBLE_IF_KUNIT int p2m_tree_build_mfn_tree(struct p2m_tree *t)
 				t->top_mfn[i] = p2m_mfn(t, mid_mfn);
 				continue;
 			}
-			mid_mfn = p2m_alloc(t);
-			if (!mid_mfn)
+			mid_mfn = p2m_take_reserved(&chain);
+			if (WARN_ON_ONCE(!mid_mfn))
 				return -ENOMEM;
 			atomic_long_inc(&t->nr_mid_mfns);
 			t->top_mfn_p[i] = mid_mfn;
@@ -523,6 +617,7 @@ VISIBLE_IF_KUNIT int p2m_tree_build_mfn_tree(struct p2m_tree *t)
 				     missing_mfn : p2m_mfn(t, mid[j]);
 		t->top_mfn[i] = p2m_mfn(t, mid_mfn);
 	}
+	p2m_unreserve(t, &chain);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_build_mfn_tree);
@@ -703,33 +798,44 @@ VISIBLE_IF_KUNIT int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
 				    unsigned long nr)
 {
 	unsigned long nr_leaves = DIV_ROUND_UP(nr, P2M_PER_PAGE);
-	unsigned long pfn;
+	unsigned long pfn, need = 0;
+	void *chain;
 
 	if (offset_in_page(list) || nr > t->limit)
 		return -EINVAL;
+	/* The mids first: on a shortage nothing is grafted. */
+	for (pfn = 0; pfn < nr; pfn = ALIGN(pfn + 1, P2M_MID_SPAN))
+		need += p2m_mid_pages_needed(t, pfn);
+	if (p2m_reserve(t, need, &chain))
+		return -ENOMEM;
 	for (pfn = nr; pfn < nr_leaves * P2M_PER_PAGE; pfn++)
 		list[pfn] = INVALID_P2M_ENTRY;
 
 	t->borrowed_start = list;
 	t->borrowed_end = list + nr_leaves * P2M_PER_PAGE;
 	for (pfn = 0; pfn < nr; pfn += P2M_PER_PAGE) {
-		unsigned long **mid = p2m_ensure_mid(t, pfn);
+		unsigned long **mid = p2m_link_mid(t, pfn, &chain);
 
-		if (!mid)
-			return -ENOMEM;
+		if (WARN_ON_ONCE(!mid))
+			break;
 		WRITE_ONCE(mid[p2m_mid_idx(pfn)], list + pfn);
 		atomic_long_inc(&t->nr_borrowed);
 	}
+	p2m_unreserve(t, &chain);
 	t->last_pfn = max(t->last_pfn, nr_leaves * P2M_PER_PAGE);
-	return 0;
+	return pfn < nr ? -ENOMEM : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_graft);
 
 /* Replace every borrowed leaf by a copy in a page of the tree's own. */
 VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 {
-	unsigned long i, j;
+	unsigned long i, j, need = atomic_long_read(&t->nr_borrowed);
+	void *chain;
 
+	/* All copies first: on a shortage every leaf stays borrowed. */
+	if (p2m_reserve(t, need, &chain))
+		return -ENOMEM;
 	for (i = 0; i < t->nr_top; i++) {
 		unsigned long **mid = t->top[i];
 
@@ -740,8 +846,8 @@ VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 
 			if (!p2m_leaf_is_borrowed(t, leaf))
 				continue;
-			copy = p2m_alloc(t);
-			if (!copy)
+			copy = p2m_take_reserved(&chain);
+			if (WARN_ON_ONCE(!copy))
 				return -ENOMEM;
 			copy_page(copy, leaf);
 			WRITE_ONCE(mid[j], copy);
@@ -749,6 +855,7 @@ VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 			atomic_long_inc(&t->nr_leaves);
 		}
 	}
+	p2m_unreserve(t, &chain);
 	t->borrowed_start = NULL;
 	t->borrowed_end = NULL;
 	return 0;
