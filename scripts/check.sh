@@ -86,6 +86,8 @@ if [ "$what" = all ]; then
 		"$ROOT/scripts/style.sh"
 	run_step sparse "make C=2 (sparse) on our C files, no warnings" \
 		"$ROOT/scripts/sparse.sh"
+	run_step distro-config "our directories compile with Debian's 6.1 config (KUnit off, W=1, no warnings in our files)" \
+		env DEB_ONLY=ours "$ROOT/scripts/deb.sh"
 	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
 		"$ROOT/scripts/kunit.sh"
 fi

@@ -140,6 +140,15 @@ static struct p2m_tree *tree(struct kunit *test)
 	return &((struct p2m_test_ctx *)test->priv)->t;
 }
 
+/* Set one entry, giving the tree the pages it needs first. */
+static bool p2m_tree_set_alloc(struct p2m_tree *t, unsigned long pfn,
+			       unsigned long mfn)
+{
+	if (p2m_tree_set(t, pfn, mfn))
+		return true;
+	return !p2m_tree_populate(t, pfn) && p2m_tree_set(t, pfn, mfn);
+}
+
 static int check(struct kunit *test)
 {
 	struct p2m_test_ctx *ctx = test->priv;

@@ -78,13 +78,19 @@ struct p2m_tree {
 /* One slot of p2m_top_mfn covers a mid; one page of it is the ABI limit. */
 #define P2M_TOOLS_TOP_SLOTS	(PAGE_SIZE / sizeof(unsigned long))
 
+typedef void (*p2m_run_fn)(void *data, unsigned long start,
+			   unsigned long end, enum p2m_kind kind);
+
+/*
+ * The tree's operations are static to p2m.c unless KUnit is built
+ * (VISIBLE_IF_KUNIT): only the test suites call them from outside.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
 int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
 		  unsigned long nr_top, const struct p2m_tree_ops *ops);
 unsigned long p2m_tree_lookup(const struct p2m_tree *t, unsigned long pfn);
 bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn, unsigned long mfn);
 int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn);
-bool p2m_tree_set_alloc(struct p2m_tree *t, unsigned long pfn,
-			unsigned long mfn);
 unsigned long p2m_tree_set_identity(struct p2m_tree *t, unsigned long start,
 				    unsigned long end);
 int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
@@ -93,8 +99,6 @@ int p2m_tree_adopt(struct p2m_tree *t);
 int p2m_tree_build_mfn_tree(struct p2m_tree *t);
 int p2m_tree_check(const struct p2m_tree *t, char *buf, size_t len);
 enum p2m_kind p2m_entry_kind(unsigned long entry);
-typedef void (*p2m_run_fn)(void *data, unsigned long start,
-			   unsigned long end, enum p2m_kind kind);
 unsigned long p2m_tree_for_each_run(const struct p2m_tree *t, p2m_run_fn fn,
 				    void *data);
 const char *p2m_kind_name(enum p2m_kind kind);
@@ -107,5 +111,6 @@ unsigned long p2m_brk_pages_needed(unsigned long nr_top,
 /* The live tree: consistency check usable from KUnit and debugfs. */
 int xen_p2m_check(char *buf, size_t len);
 bool xen_p2m_live(void);
+#endif /* CONFIG_KUNIT */
 
 #endif /* _XEN_P2M_TREE_H */

@@ -452,17 +452,6 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_populate);
 
-VISIBLE_IF_KUNIT bool p2m_tree_set_alloc(struct p2m_tree *t,
-					 unsigned long pfn, unsigned long mfn)
-{
-	if (likely(p2m_tree_set(t, pfn, mfn)))
-		return true;
-	if (p2m_tree_populate(t, pfn))
-		return false;
-	return p2m_tree_set(t, pfn, mfn);
-}
-EXPORT_SYMBOL_IF_KUNIT(p2m_tree_set_alloc);
-
 /*
  * Make [start, end) identity. Whole mids and whole leaves become sentinels
  * (boot only: replaced pages are dropped); only boundary leaves are split.

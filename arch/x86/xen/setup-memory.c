@@ -298,6 +298,7 @@ static void __init xen_memory_add_extra(const struct xen_memplan *plan)
 #endif
 }
 
+#if !XEN_P2M_IS_TREE
 /*
  * Before 6.1's P2M is rebuilt, pfns past Xen's list answer through here:
  * balloon regions are missing, anything else identity.
@@ -327,6 +328,7 @@ void __init xen_inv_extra_mem(void)
 			set_phys_to_machine(pfn, INVALID_P2M_ENTRY);
 	}
 }
+#endif
 
 /* [start, start + size) lies outside every RAM entry of Xen's map. */
 bool __init xen_is_e820_reserved(phys_addr_t start, phys_addr_t size)
