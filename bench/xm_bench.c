@@ -255,33 +255,79 @@ static void xmb_set_existing(xmb_set_fn set_p2m, unsigned long *mfns)
 	}
 }
 
+/* The pfn of the page that holds the P2M entry of @pfn, 0 if none. */
+static unsigned long xmb_leaf_page(unsigned long pfn)
+{
+#ifdef P2M_MID_SPAN
+	unsigned long **mid;
+
+	if (pfn >= READ_ONCE(xen_p2m_limit))
+		return 0;
+	mid = READ_ONCE(xen_p2m_top[pfn / P2M_MID_SPAN]);
+	return PFN_DOWN(slow_virt_to_phys(READ_ONCE(mid[(pfn / P2M_PER_PAGE) %
+							P2M_MID_PER_PAGE])));
+#else
+	if (pfn >= xen_p2m_size)
+		return 0;
+	return PFN_DOWN(slow_virt_to_phys(xen_p2m_addr + pfn));
+#endif
+}
+
 /*
- * One pfn per leaf of the missing balloon room, a new set of leaves each
- * repetition: every call has to allocate the leaf. Each entry goes back
- * to INVALID_P2M_ENTRY at once, outside the timed call.
+ * The leaves of the missing run that still share one page (the missing
+ * sentinel): a set there has to allocate a leaf. Their first pfns go to
+ * @pfns; returns how many.
  */
-static void xmb_set_alloc(xmb_set_fn set_p2m)
+static unsigned long xmb_shared_leaves(unsigned long *pfns)
 {
 	unsigned long first = ALIGN(xmb_run_start[XMB_MISSING], P2M_PER_PAGE);
 	unsigned long end = xmb_run_end[XMB_MISSING];
+	unsigned long pfn, page, n = 0;
+	DEFINE_XARRAY(uses);
+	void *old;
+
+	for (pfn = first; pfn + P2M_PER_PAGE <= end; pfn += P2M_PER_PAGE) {
+		page = xmb_leaf_page(pfn);
+		old = xa_load(&uses, page);
+		xa_store(&uses, page,
+			 xa_mk_value(old ? xa_to_value(old) + 1 : 1), GFP_KERNEL);
+	}
+	for (pfn = first; pfn + P2M_PER_PAGE <= end && n < ops;
+	     pfn += P2M_PER_PAGE) {
+		old = xa_load(&uses, xmb_leaf_page(pfn));
+		if (old && xa_to_value(old) > 1)
+			pfns[n++] = pfn;
+	}
+	xa_destroy(&uses);
+	return n;
+}
+
+/*
+ * One pfn per shared leaf of the missing balloon room, new leaves each
+ * repetition: every call has to allocate a leaf. Each entry goes back to
+ * INVALID_P2M_ENTRY at once, outside the timed call.
+ */
+static void xmb_set_alloc(xmb_set_fn set_p2m, unsigned long *pfns)
+{
 	unsigned long mfn = __pfn_to_mfn(xmb_run_start[XMB_RAM]);
-	unsigned long pfn = first, done, bad;
+	unsigned long n = xmb_shared_leaves(pfns), next = 0, done, bad;
 	unsigned int r;
 	u64 t0, ns;
 
+	pr_info("set kind=alloc candidates=%lu (leaves of the missing run on a shared page)\n",
+		n);
 	for (r = 0; r < reps; r++) {
 		ns = 0;
 		bad = 0;
-		for (done = 0; done < leaves && pfn < end;
-		     done++, pfn += P2M_PER_PAGE) {
+		for (done = 0; done < leaves && next < n; done++, next++) {
 			t0 = ktime_get_ns();
-			bad += !set_p2m(pfn, mfn);
+			bad += !set_p2m(pfns[next], mfn);
 			ns += ktime_get_ns() - t0;
-			set_p2m(pfn, INVALID_P2M_ENTRY);
-			bad += __pfn_to_mfn(pfn) != INVALID_P2M_ENTRY;
+			set_p2m(pfns[next], INVALID_P2M_ENTRY);
+			bad += __pfn_to_mfn(pfns[next]) != INVALID_P2M_ENTRY;
 		}
 		if (done < leaves) {
-			pr_info("set kind=alloc rep=%u too few missing leaves\n", r);
+			pr_info("set kind=alloc rep=%u too few shared leaves\n", r);
 			break;
 		}
 		pr_info("set kind=alloc rep=%u ops=%lu ns=%llu failed=%lu\n",
@@ -302,7 +348,7 @@ static void xmb_sets(unsigned long *buf)
 	if (xmb_run_found[XMB_RAM])
 		xmb_set_existing(set_p2m, buf);
 	if (xmb_run_found[XMB_MISSING] && xmb_run_found[XMB_RAM])
-		xmb_set_alloc(set_p2m);
+		xmb_set_alloc(set_p2m, buf);
 }
 
 /* ---- P2M metadata: distinct pages behind the lookup structure ---- */
