@@ -54,8 +54,10 @@ def parse_boot(path, kernel, kind, settings, m, extra):
         lines = [strip(x) for x in f.read().split('\n')]
     extra['user_crash_lines'] += sum(1 for x in lines if USER_CRASH.search(x))
     for line in lines:
-        if line.startswith('XM: bench '):
-            parse_xm(line[len('XM: bench '):], kernel, kind, m, extra)
+        # A kernel message may have started on the same console line.
+        at = line.find('XM: bench ')
+        if at >= 0:
+            parse_xm(line[at + len('XM: bench '):], kernel, kind, m, extra)
             continue
         if line.startswith('XM: p2m pages ') and kind == 'meta':
             extra['debugfs'].setdefault(layout_name(settings), {})[kernel] = \
@@ -96,6 +98,8 @@ def parse_module(word, kv, kernel, kind, settings, m, extra):
                  else 'pfn_to_mfn %s, %s' % (what, kv['order']))
         m.add('lookup-%s-%s' % (what, kv['order']), label, 'ns/op', 'lower', kernel,
               int(kv['ns']) / int(kv['ops']))
+    elif word == 'set' and 'candidates' in kv and kind == 'main':
+        extra['alloc_candidates'].setdefault(kernel, []).append(int(kv['candidates']))
     elif word == 'set' and 'ns' in kv and kind == 'main':
         label = {'existing': 'set_phys_to_machine, leaf exists',
                  'alloc': 'set_phys_to_machine, new leaf'}[kv['kind']]
@@ -124,7 +128,7 @@ def stats(values):
 def fmt(x):
     if x is None:
         return '-'
-    if x >= 1000:
+    if x >= 1000 or (x >= 100 and float(x).is_integer()):
         return '%.0f' % x
     if x >= 10:
         return '%.1f' % x
@@ -139,16 +143,17 @@ def fmt_stat(s):
 
 def table(result):
     out = []
-    head = '%-50s %9s  %-26s %-26s %-8s %s' % ('metric', 'ours/base', 'ours median [min..max]',
-                                               'baseline median [min..max]', 'unit', 'n')
+    head = '%-50s %9s %-6s  %-26s %-26s %-8s %s' % (
+        'metric', 'ours/base', 'better', 'ours median [min..max]', 'baseline median [min..max]',
+        'unit', 'n')
     out.append(head)
     out.append('-' * len(head))
     for r in result['metrics']:
         o, b = r['ours'], r['baseline']
         ratio = '%.2f' % r['ratio'] if r['ratio'] is not None else '-'
         n = '%s/%s' % (o['n'] if o else 0, b['n'] if b else 0)
-        out.append('%-50s %9s  %-26s %-26s %-8s %s' % (
-            r['label'][:50], ratio, fmt_stat(o), fmt_stat(b), r['unit'], n))
+        out.append('%-50s %9s %-6s  %-26s %-26s %-8s %s' % (
+            r['label'][:50], ratio, r['better'], fmt_stat(o), fmt_stat(b), r['unit'], n))
     return '\n'.join(out)
 
 
@@ -207,7 +212,7 @@ def main():
     m = Metrics()
     extra = {'user_crash_lines': 0, 'not_reached': [], 'balloon_seconds': {},
              'domu_retries': {}, 'module_errors': [], 'meta_levels': {}, 'debugfs': {},
-             'ranges': {}}
+             'ranges': {}, 'alloc_candidates': {}}
     boots, failed = [], []
     with open(a.manifest) as f:
         for line in f:
@@ -242,6 +247,10 @@ def main():
           'timeout); user-space crash lines in kept logs: %d; domU rep retries: %s' % (
               len(boots), len(failed), extra['user_crash_lines'],
               ', '.join('%s %d' % kv for kv in extra['domu_retries'].items()) or '-'))
+    for k in KERNELS:
+        if 0 in extra['alloc_candidates'].get(k, []):
+            print('  %s: no leaf of the missing balloon room is still shared, so no '
+                  'set_phys_to_machine() there allocates (it was backed at boot)' % k)
     for e in extra['module_errors'] + ['balloon not reached: ' + x
                                        for x in extra['not_reached']]:
         print('  ' + e)
