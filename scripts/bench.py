@@ -143,7 +143,7 @@ def fmt_stat(s):
 
 def table(result):
     out = []
-    head = '%-50s %9s %-6s  %-26s %-26s %-8s %s' % (
+    head = '%-56s %9s %-6s  %-26s %-26s %-8s %s' % (
         'metric', 'ours/base', 'better', 'ours median [min..max]', 'baseline median [min..max]',
         'unit', 'n')
     out.append(head)
@@ -152,8 +152,8 @@ def table(result):
         o, b = r['ours'], r['baseline']
         ratio = '%.2f' % r['ratio'] if r['ratio'] is not None else '-'
         n = '%s/%s' % (o['n'] if o else 0, b['n'] if b else 0)
-        out.append('%-50s %9s %-6s  %-26s %-26s %-8s %s' % (
-            r['label'][:50], ratio, r['better'], fmt_stat(o), fmt_stat(b), r['unit'], n))
+        out.append('%-56s %9s %-6s  %-26s %-26s %-8s %s' % (
+            r['label'][:56], ratio, r['better'], fmt_stat(o), fmt_stat(b), r['unit'], n))
     return '\n'.join(out)
 
 
