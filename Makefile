@@ -24,6 +24,8 @@ help:
 	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
 	@echo '  make boot-tests  the boot tests only (tests/boot/*.test; TESTS=glob)'
 	@echo '  make patch   git format-patch series against pristine 6.1 in out/series/, checked with git am'
+	@echo '  make bench   ours vs unmodified 6.1 in one run: P2M lookups/sets, balloon, P2M pages, boot'
+	@echo '               (~30 min; table on stdout, out/bench/bench.json, out/bench/bench.png; BENCH_BOOTS=5)'
 	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
 	@echo 'Knobs (make run):'
@@ -69,3 +71,8 @@ patch: deps
 .PHONY: deb
 deb: deps
 	@scripts/deb.sh
+
+# Not part of "make check": a measurement, not a test.
+.PHONY: bench
+bench:
+	@scripts/bench.sh

@@ -31,7 +31,7 @@ REPORT=${REPORT:-}
 
 log=$LOGS/boot-$NAME.log
 bzimage=$(build_dir "$KERNEL")/arch/x86/boot/bzImage
-initrd=$OUT/initramfs-$KERNEL.cpio.gz
+initrd=$(initramfs_path "$KERNEL")
 
 machine=pc
 [ -n "$HOLE" ] && machine="pc,max-ram-below-4g=$HOLE"

@@ -15,10 +15,14 @@ ours) fragments="$ROOT/configs/xen.config $ROOT/configs/ours.config" ;;
 baseline) fragments="$ROOT/configs/xen.config" ;;
 *) echo "usage: build.sh ours|baseline" >&2; exit 2 ;;
 esac
+[ -n "$BUILD_TAG" ] && fragments="$fragments $ROOT/configs/$BUILD_TAG.config"
+# BUILD_TARGETS="bzImage modules" also writes Module.symvers, which an
+# out-of-tree module (bench/) needs to link against this tree.
+targets=${BUILD_TARGETS:-bzImage}
 
 src=$(src_dir "$flavour")
 obj=$(build_dir "$flavour")
-log=$LOGS/build-$flavour.log
+log=$LOGS/build-$flavour$TAG_SUFFIX.log
 mkdir -p "$obj"
 
 kmake() {
@@ -30,7 +34,7 @@ configure() {
 	want=$(cat $fragments | sha1sum | cut -d' ' -f1)
 	have=$(cat "$obj/.xenmem-config" 2>/dev/null || true)
 	[ "$want" = "$have" ] && [ -f "$obj/.config" ] && return 0
-	step build "configuring $flavour: tinyconfig + $(for f in $fragments; do basename "$f"; done | tr '\n' ' ')"
+	step build "configuring $flavour$TAG_SUFFIX: tinyconfig + $(for f in $fragments; do basename "$f"; done | tr '\n' ' ')"
 	{
 		kmake tinyconfig
 		# shellcheck disable=SC2086
@@ -52,8 +56,9 @@ objects_built() {
 }
 
 compile() {
-	step build "compiling $flavour bzImage (log: $log)"
-	kmake -j"$(nproc)" bzImage >>"$log" 2>&1 &
+	step build "compiling $flavour$TAG_SUFFIX $targets (log: $log)"
+	# shellcheck disable=SC2086
+	kmake -j"$(nproc)" $targets >>"$log" 2>&1 &
 	wait_with_progress $! 20 build objects_built ||
 		fail_with_log "$log" "kernel build ($flavour)"
 }

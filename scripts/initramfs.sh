@@ -11,7 +11,7 @@ set -eu
 
 flavour=${1:-ours}
 bzimage=$(build_dir "$flavour")/arch/x86/boot/bzImage
-out=$OUT/initramfs-$flavour.cpio.gz
+out=$(initramfs_path "$flavour")
 [ -f "$bzimage" ] || { echo "no kernel at $bzimage: build it first" >&2; exit 1; }
 
 work=$(mktemp -d "$OUT/initramfs.XXXXXX")
@@ -26,7 +26,8 @@ base_root() {
 		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
 	done
 	cp "$ROOT/rootfs/init" "$d/init"
-	chmod 755 "$d/init"
+	cp "$ROOT/rootfs/bench.sh" "$d/bench.sh"
+	chmod 755 "$d/init" "$d/bench.sh"
 	cp "$work/xm-pattern" "$d/bin/xm-pattern"
 	cp "$work/xm-sysfs-fuzz" "$d/bin/xm-sysfs-fuzz"
 }

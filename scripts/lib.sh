@@ -65,13 +65,23 @@ wait_with_progress() {
 	wait "$pid"
 }
 
+# BUILD_TAG=bench (make bench) builds each flavour a second time with
+# configs/<tag>.config added, in its own directory, with its own initramfs.
+BUILD_TAG=${BUILD_TAG:-}
+TAG_SUFFIX=${BUILD_TAG:+-$BUILD_TAG}
+
 # The kernel build directory of a flavour: ours, baseline or kunit.
 # The baseline builds the shared pristine tree, so its directory is shared.
 build_dir() {
 	case $1 in
-	baseline) echo "$CACHE/build-baseline" ;;
-	*) echo "$CLONE_DIR/build-$1" ;;
+	baseline) echo "$CACHE/build-baseline$TAG_SUFFIX" ;;
+	*) echo "$CLONE_DIR/build-$1$TAG_SUFFIX" ;;
 	esac
+}
+
+# The dom0 initramfs of a flavour.
+initramfs_path() {
+	echo "$OUT/initramfs-$1$TAG_SUFFIX.cpio.gz"
 }
 
 # take_clone_lock TAG: one job at a time on this clone's source tree

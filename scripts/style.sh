@@ -28,7 +28,7 @@ cp_run() {
 	fi
 }
 
-for f in $(cd "$ROOT" && find arch drivers include tests/kunit -name '*.[ch]' 2>/dev/null | sort); do
+for f in $(cd "$ROOT" && find arch bench drivers include tests/kunit -name '*.[ch]' 2>/dev/null | sort); do
 	cp_run --ignore "$FILE_IGNORE" -f "$ROOT/$f"
 done
 for p in "$ROOT"/patches/*.patch; do
