@@ -26,6 +26,12 @@ USER_CRASH = re.compile(r'\]: segfault at |^traps: \S+\[\d+\] general protection
                         r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
 TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
 RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
+# Counters for the summary of "make check": "XM: stat KEY=N" from /init of
+# dom0 and of a domU (whose lines arrive as "XM: domu| XM: stat ..."), and
+# "xm-stat KEY=N" that KUnit cases print with kunit_info().
+STAT = re.compile(r'^XM: (?:domu\| (?:XM: )?)?stat\s+(.*)')
+KUNIT_STAT = re.compile(r'\bxm-stat\s+(.*)')
+NUMBER_KV = re.compile(r'(\w+)=(\d+)\b')
 
 
 def strip(line):
@@ -93,10 +99,15 @@ def parse(log_lines, outcome):
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
          'balloon_steps': [], 'balloon_final': None, 'domu': None,
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
-         'kunit': [], 'errors': [], 'outcome': outcome, 'messages': []}
+         'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
+         'p2m_check_end': None, 'stats': {}, 'kunit_stats': {}}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
+        for pat, into in ((STAT, r['stats']), (KUNIT_STAT, r['kunit_stats'])):
+            m = pat.search(line)
+            for k, v in NUMBER_KV.findall(m.group(1)) if m else ():
+                into[k] = into.get(k, 0) + int(v)
         if line.startswith('(XEN)'):
             m = re.search(r'Xen version (\S+)', line)
             if m and not r['xen_version']:
@@ -143,6 +154,8 @@ def parse(log_lines, outcome):
                 r['p2m_info'].append(rest.strip())
         elif word == 'p2m-check':
             r['p2m_check'] = rest.strip()
+        elif word == 'p2m-check-end':
+            r['p2m_check_end'] = rest.strip()
         elif word == 'balloon':
             r['balloon'] = kv(rest) if rest.strip() != 'none' else None
         elif word == 'balloon-final':
@@ -182,7 +195,8 @@ def parse(log_lines, outcome):
         d.update({'reached_init': sub['dom0_reached_init'], 'finished': sub['dom0_finished'],
                   'version': sub['dom0_version'], 'e820': sub['e820'],
                   'identity_ranges': sub['identity_ranges'], 'p2m_info': sub['p2m_info'],
-                  'p2m_check': sub['p2m_check'], 'balloon': sub['balloon'],
+                  'p2m_check': sub['p2m_check'], 'p2m_check_end': sub['p2m_check_end'],
+                  'balloon': sub['balloon'],
                   'pattern': sub['pattern'], 'balloon_follow': sub['balloon_follow'],
                   'balloon_end': sub['balloon_end']})
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
@@ -208,6 +222,8 @@ def verdict(r):
                                                      ', '.join(s['failed_cases'])))
     if r['p2m_check'] not in (None, 'ok'):
         why.append('P2M consistency check: %s' % r['p2m_check'])
+    if r['p2m_check_end'] not in (None, 'ok'):
+        why.append('P2M consistency check at the end: %s' % r['p2m_check_end'])
     # The balloon parks a pfn it refuses to populate (identity, foreign,
     # already backed, in an E820 hole). The memory setup must never hand
     # it one, so anything parked in any step is a failure.
@@ -223,8 +239,10 @@ def verdict(r):
             why.append('domU did not reach /init')
         elif not d.get('finished') or d.get('rc') != '0':
             why.append('domU did not finish cleanly (rc=%s)' % d.get('rc'))
-        if d.get('p2m_check') not in (None, 'ok'):
-            why.append('domU P2M consistency check: %s' % d['p2m_check'])
+        for key in ('p2m_check', 'p2m_check_end'):
+            if d.get(key) not in (None, 'ok'):
+                why.append('domU P2M consistency check%s: %s' %
+                           (' at the end' if key.endswith('end') else '', d[key]))
     return why
 
 
@@ -260,6 +278,8 @@ def show(r, name, settings):
         p('  ' + info)
     if r['p2m_check'] is not None:
         p('  consistency check: %s' % r['p2m_check'])
+    if r['p2m_check_end'] is not None:
+        p('  consistency check at the end: %s' % r['p2m_check_end'])
     for m in r['messages']:
         p('  kernel: ' + m)
     b = r['balloon']
@@ -305,6 +325,10 @@ def show(r, name, settings):
         for s in r['kunit']:
             p('  %-5s %-24s pass %3d  fail %3d  skip %3d' % (s['where'], s['suite'], s['pass'],
                                                             s['fail'], s['skip']))
+    for what in ('stats', 'kunit_stats'):
+        if r[what]:
+            p('%s: %s' % ('Stats' if what == 'stats' else 'KUnit stats',
+                          ' '.join('%s=%d' % kv_ for kv_ in sorted(r[what].items()))))
     if r['user_crashes']:
         p('User-space crashes (platform, see README): %d' % len(r['user_crashes']))
         for line in r['user_crashes'][:5]:
