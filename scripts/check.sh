@@ -158,11 +158,13 @@ PY
 }
 
 retried=0
+ran_reports=()
 # TESTS=glob runs only the boot tests whose names match (e.g. TESTS='4*').
 for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .test)
 	desc=$(sed -n 's/^DESCRIPTION="\(.*\)"/\1/p' "$t")
+	ran_reports+=("$OUT/reports/$name.json")
 	if run_boot_test "$t"; then
 		record PASS "$name" "$desc"
 	elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
@@ -179,5 +181,12 @@ echo "================ make check summary ================"
 printf '%s\n' "${results[@]}"
 echo "===================================================="
 echo "boot tests retried after a platform user-space crash: $retried"
+# kunit.py's raw log counts only when this run wrote it.
+kunit_log=$(build_dir kunit)/test.log
+if [ "$what" != all ] || [ ! -f "$kunit_log" ] || [ "$(stat -c %Y "$kunit_log")" -lt "$T0" ]; then
+	kunit_log=
+fi
+python3 "$ROOT/scripts/summary.py" --failed "$failed" ${kunit_log:+--kunit-log "$kunit_log"} \
+	"${ran_reports[@]}"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
