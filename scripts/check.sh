@@ -74,12 +74,18 @@ expect_dom0_healthy() {
 		"accounting ok: current_kb = Xen's reservation, every page accounted for"
 }
 
+# expect_no_crash: what a hostile setting must never do: crash in Xen
+# (Dom0 crashed, domain_crash) or panic. A clear stop is a power-off.
+expect_no_crash() {
+	expect 'r["outcome"] == "poweroff" and not [e for e in r["errors"] if e["kind"] in ("Dom0 crashed", "panic", "crash")]' \
+		"no crash in Xen (Dom0 crashed, domain_crash) and no panic"
+}
+
 # expect_hostile_dom0_mem: a tiny start with a huge max: (Xen accepts it)
 # boots like any other dom0, and the memory setup caps the balloon room at
 # XEN_MEMPLAN_EXTRA_RATIO (8, memplan.h) times the start and says so.
 expect_hostile_dom0_mem() {
-	expect 'r["outcome"] == "poweroff" and not [e for e in r["errors"] if e["kind"] in ("Dom0 crashed", "panic", "crash")]' \
-		"no crash in Xen (Dom0 crashed, domain_crash) and no panic"
+	expect_no_crash
 	expect_dom0_healthy
 	expect 'any("xen_memory: balloon room capped" in m for m in r["messages"])' \
 		"the cap of the balloon room was logged"
