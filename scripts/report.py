@@ -17,6 +17,7 @@ ERROR_PATTERNS = [
     (re.compile(r'\bOops\b'), 'Oops'),
     (re.compile(r'Kernel panic'), 'panic'),
     (re.compile(r'Dom0 crashed|domain_crash'), 'Dom0 crashed'),
+    (re.compile(r'\(XEN\) Panic on CPU'), 'Xen panic'),
     (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
@@ -100,7 +101,7 @@ def parse(log_lines, outcome):
          'balloon_steps': [], 'balloon_final': None, 'domu': None,
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
-         'p2m_check_end': None, 'stats': {}, 'kunit_stats': {}}
+         'p2m_check_end': None, 'xen_panic': None, 'stats': {}, 'kunit_stats': {}}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
@@ -119,6 +120,12 @@ def parse(log_lines, outcome):
                                       'type': m.group(3)})
             if re.search(r'Dom0 crashed|domain_crash|Panic on CPU', line):
                 dom0_lines.append(line)
+            # Xen says why it panics on the next line that is not stars.
+            text = line[len('(XEN)'):].strip()
+            if 'Panic on CPU' in line:
+                r['xen_panic'] = ''
+            elif r.get('xen_panic') == '' and text.strip('*'):
+                r['xen_panic'] = text
             continue
         if line.startswith('XM: domu| '):
             domu_lines.append(line[len('XM: domu| '):])
@@ -186,6 +193,9 @@ def parse(log_lines, outcome):
             elif word == 'domu-error':
                 d['error'] = rest.strip()
     r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
+    for e in r['errors']:
+        if e['kind'] == 'Xen panic' and r.get('xen_panic'):
+            e.update(where='xen', line='%s %s' % (e['line'], r['xen_panic']))
     r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
                          if USER_CRASH.search(strip(x).strip())]
     r['kunit'] = [dict(s, where='dom0') for s in parse_kunit(dom0_lines)]
