@@ -74,7 +74,7 @@ while :; do
 		break
 	fi
 	now=$(date +%s)
-	if [ -z "$crash_at" ] && grep -q -E 'Dom0 crashed|Kernel panic|domain_crash' "$log"; then
+	if [ -z "$crash_at" ] && grep -q -E 'Dom0 crashed|Kernel panic|domain_crash|Panic on CPU' "$log"; then
 		crash_at=$now
 	fi
 	# Give a crashing guest a few seconds to print its trace, then stop.

@@ -28,7 +28,12 @@ expect() {
 	if python3 - "$report" "$1" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-sys.exit(0 if eval(sys.argv[2], {'r': r}) else 1)
+try:
+    ok = eval(sys.argv[2], {'r': r})
+except (LookupError, TypeError, ValueError, AttributeError) as e:
+    print('  (the report lacks what this assertion reads: %r)' % e)
+    ok = False
+sys.exit(0 if ok else 1)
 PY
 	then
 		echo "  ok: $2"
@@ -36,6 +41,58 @@ PY
 		echo "  FAILED: $2    [$1]"
 		test_ok=0
 	fi
+}
+
+# expect_dom0_healthy: the assertions every dom0 of the boot matrix shares.
+# The test's BALLOON goes below the boot size, asks for the ceiling (boot
+# size + balloon room, or more) and ends back at the boot size.
+expect_dom0_healthy() {
+	local n steps='r["balloon_steps"]' boot='int(r["balloon"]["current_kb"])'
+	local ceiling='int(r["balloon"]["current_kb"]) + int(r["balloon"]["low_kb"])'
+	# A step is fine when it reached its target, stopped exactly at a
+	# clamped target, or stopped short because Xen or the allocator said no.
+	local fine='s.get("reached") == "yes" or (s.get("clamped") == "yes" and s.get("stop") in ("safe_floor", "max_reservation", "no_extra_pages")) or s.get("stop") in ("hypercall_refused", "allocation_pressure")'
+	n=$(echo "${BALLOON:-}" | wc -w)
+	expect 'r["dom0_reached_init"] and r["dom0_finished"]' "dom0 ran /init to the end"
+	expect 'not r["errors"]' "no BUG, WARN, Oops, panic or crash"
+	expect 'r["p2m_check"] == "ok" and r["p2m_check_end"] == "ok"' \
+		"P2M consistency check clean at boot and after ballooning"
+	expect 'any("xen_memory: P2M brk budget" in m for m in r["messages"])' \
+		"the memory setup reported its brk budget"
+	expect "$n >= 3 and len($steps) == $n and r['balloon'] is not None" \
+		"all $n balloon steps reported (down, up to the ceiling, back)"
+	expect "all($fine for s in $steps)" \
+		"every step reached, or clamped / stopped short with a reason in info/stop_reason"
+	expect "any(int(s['current_kb']) < $boot for s in $steps)" "ballooned below the boot size"
+	expect "any(int(s['target_kb']) >= $ceiling for s in $steps)" \
+		"asked for the ceiling: boot size + the balloon room"
+	expect "int(${steps}[-1]['target_kb']) == $boot and ${steps}[-1]['reached'] == 'yes'" \
+		"back at the boot size"
+	expect "all(s.get('parked_kb') == '0' for s in $steps) and r['balloon_end'].get('parked_kb') == '0'" \
+		"no pfn parked"
+	expect "all(s.get('accounted') == 'yes' and s.get('xen_kb') == s['current_kb'] for s in $steps) and r['balloon_end'].get('accounted') == 'yes'" \
+		"accounting ok: current_kb = Xen's reservation, every page accounted for"
+}
+
+# expect_no_crash: what a hostile setting must never do: crash in Xen
+# (Dom0 crashed, domain_crash) or panic. A clear stop is a power-off.
+expect_no_crash() {
+	expect 'r["outcome"] == "poweroff" and not [e for e in r["errors"] if e["kind"] in ("Dom0 crashed", "Xen panic", "panic", "crash")]' \
+		"no crash in Xen (Dom0 crashed, domain_crash, a Xen panic) and no kernel panic"
+}
+
+# expect_hostile_dom0_mem: a tiny start with a huge max: (Xen accepts it)
+# boots like any other dom0, and the memory setup caps the balloon room at
+# XEN_MEMPLAN_EXTRA_RATIO (8, memplan.h) times the start and says so.
+expect_hostile_dom0_mem() {
+	expect_no_crash
+	expect_dom0_healthy
+	expect 'any("xen_memory: balloon room capped" in m for m in r["messages"])' \
+		"the cap of the balloon room was logged"
+	expect 'int(r["balloon"]["low_kb"]) == 8 * int(r["balloon"]["current_kb"])' \
+		"the balloon room is 8x the start, not max:"
+	expect 'any(s.get("stop") == "no_extra_pages" and s.get("clamped") == "yes" for s in r["balloon_steps"])' \
+		"asked for max:, dom0 stopped at the end of its room (no_extra_pages)"
 }
 
 run_boot_test() {
@@ -109,11 +166,13 @@ PY
 }
 
 retried=0
+ran_reports=()
 # TESTS=glob runs only the boot tests whose names match (e.g. TESTS='4*').
 for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .test)
 	desc=$(sed -n 's/^DESCRIPTION="\(.*\)"/\1/p' "$t")
+	ran_reports+=("$OUT/reports/$name.json")
 	if run_boot_test "$t"; then
 		record PASS "$name" "$desc"
 	elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
@@ -130,5 +189,12 @@ echo "================ make check summary ================"
 printf '%s\n' "${results[@]}"
 echo "===================================================="
 echo "boot tests retried after a platform user-space crash: $retried"
+# kunit.py's raw log counts only when this run wrote it.
+kunit_log=$(build_dir kunit)/test.log
+if [ "$what" != all ] || [ ! -f "$kunit_log" ] || [ "$(stat -c %Y "$kunit_log")" -lt "$T0" ]; then
+	kunit_log=
+fi
+python3 "$ROOT/scripts/summary.py" --failed "$failed" ${kunit_log:+--kunit-log "$kunit_log"} \
+	"${ran_reports[@]}"
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

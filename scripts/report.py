@@ -17,6 +17,7 @@ ERROR_PATTERNS = [
     (re.compile(r'\bOops\b'), 'Oops'),
     (re.compile(r'Kernel panic'), 'panic'),
     (re.compile(r'Dom0 crashed|domain_crash'), 'Dom0 crashed'),
+    (re.compile(r'\(XEN\) Panic on CPU'), 'Xen panic'),
     (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
@@ -26,6 +27,12 @@ USER_CRASH = re.compile(r'\]: segfault at |^traps: \S+\[\d+\] general protection
                         r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
 TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
 RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
+# Counters for the summary of "make check": "XM: stat KEY=N" from /init of
+# dom0 and of a domU (whose lines arrive as "XM: domu| XM: stat ..."), and
+# "xm-stat KEY=N" that KUnit cases print with kunit_info().
+STAT = re.compile(r'^XM: (?:domu\| (?:XM: )?)?stat\s+(.*)')
+KUNIT_STAT = re.compile(r'\bxm-stat\s+(.*)')
+NUMBER_KV = re.compile(r'(\w+)=(\d+)\b')
 
 
 def strip(line):
@@ -95,10 +102,15 @@ def parse(log_lines, outcome):
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
          'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
-         'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'stats': {}}
+         'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
+         'stats': {}, 'kunit_stats': {}}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
+        for pat, into in ((STAT, r['stats']), (KUNIT_STAT, r['kunit_stats'])):
+            m = pat.search(line)
+            for k, v in NUMBER_KV.findall(m.group(1)) if m else ():
+                into[k] = into.get(k, 0) + int(v)
         if line.startswith('(XEN)'):
             m = re.search(r'Xen version (\S+)', line)
             if m and not r['xen_version']:
@@ -110,6 +122,12 @@ def parse(log_lines, outcome):
                                       'type': m.group(3)})
             if re.search(r'Dom0 crashed|domain_crash|Panic on CPU', line):
                 dom0_lines.append(line)
+            # Xen says why it panics on the next line that is not stars.
+            text = line[len('(XEN)'):].strip()
+            if 'Panic on CPU' in line:
+                r['xen_panic'] = ''
+            elif r.get('xen_panic') == '' and text.strip('*'):
+                r['xen_panic'] = text
             continue
         if line.startswith('XM: domu| '):
             domu_lines.append(line[len('XM: domu| '):])
@@ -154,6 +172,8 @@ def parse(log_lines, outcome):
             r['restored'] = kv(rest)
         elif word == 'balloon-restored':
             r['balloon_restored'] = kv(rest)
+        elif word == 'p2m-check-end':
+            r['p2m_check_end'] = rest.strip()
         elif word == 'balloon':
             r['balloon'] = kv(rest) if rest.strip() != 'none' else None
         elif word == 'balloon-final':
@@ -173,10 +193,6 @@ def parse(log_lines, outcome):
             r['sysfs_fuzz'].append(f)
         elif word == 'sysfs-fuzz-bad':
             r['sysfs_fuzz_bad'].append(kv(rest))
-        elif word == 'stat':
-            for k, v in kv(rest).items():
-                if v.isdigit():
-                    r['stats'][k] = r['stats'].get(k, 0) + int(v)
         elif word.startswith('domu'):
             d = r['domu'] = r['domu'] or {'spec': None, 'xl_list': None, 'mem_set': [],
                                           'rc': None, 'error': None}
@@ -199,6 +215,9 @@ def parse(log_lines, outcome):
         elif word == 'dom0-foreign-runs':
             r['foreign_runs'] = int(rest.split()[0]) if rest.split() else None
     r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
+    for e in r['errors']:
+        if e['kind'] == 'Xen panic' and r.get('xen_panic'):
+            e.update(where='xen', line='%s %s' % (e['line'], r['xen_panic']))
     r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
                          if USER_CRASH.search(strip(x).strip())]
     r['kunit'] = [dict(s, where='dom0') for s in parse_kunit(dom0_lines)]
@@ -208,7 +227,8 @@ def parse(log_lines, outcome):
         d.update({'reached_init': sub['dom0_reached_init'], 'finished': sub['dom0_finished'],
                   'version': sub['dom0_version'], 'e820': sub['e820'],
                   'identity_ranges': sub['identity_ranges'], 'p2m_info': sub['p2m_info'],
-                  'p2m_check': sub['p2m_check'], 'balloon': sub['balloon'],
+                  'p2m_check': sub['p2m_check'], 'p2m_check_end': sub['p2m_check_end'],
+                  'balloon': sub['balloon'],
                   'pattern': sub['pattern'], 'balloon_follow': sub['balloon_follow'],
                   'balloon_end': sub['balloon_end'], 'p2m_checks': sub['p2m_checks'],
                   'disk': sub['disk'], 'restored': sub['restored'],
@@ -236,6 +256,8 @@ def verdict(r):
                                                      ', '.join(s['failed_cases'])))
     if r['p2m_check'] not in (None, 'ok'):
         why.append('P2M consistency check: %s' % r['p2m_check'])
+    if r['p2m_check_end'] not in (None, 'ok'):
+        why.append('P2M consistency check at the end: %s' % r['p2m_check_end'])
     # The balloon parks a pfn it refuses to populate (identity, foreign,
     # already backed, in an E820 hole). The memory setup must never hand
     # it one, so anything parked in any step is a failure.
@@ -259,8 +281,10 @@ def verdict(r):
             why.append('domU did not reach /init')
         elif not d.get('finished') or d.get('rc') != '0':
             why.append('domU did not finish cleanly (rc=%s)' % d.get('rc'))
-        if d.get('p2m_check') not in (None, 'ok'):
-            why.append('domU P2M consistency check: %s' % d['p2m_check'])
+        for key in ('p2m_check', 'p2m_check_end'):
+            if d.get(key) not in (None, 'ok'):
+                why.append('domU P2M consistency check%s: %s' %
+                           (' at the end' if key.endswith('end') else '', d[key]))
     return why
 
 
@@ -296,6 +320,8 @@ def show(r, name, settings):
         p('  ' + info)
     if r['p2m_check'] is not None:
         p('  consistency check: %s' % r['p2m_check'])
+    if r['p2m_check_end'] is not None:
+        p('  consistency check at the end: %s' % r['p2m_check_end'])
     for m in r['messages']:
         p('  kernel: ' + m)
     b = r['balloon']
@@ -364,6 +390,10 @@ def show(r, name, settings):
         for s in r['kunit']:
             p('  %-5s %-24s pass %3d  fail %3d  skip %3d' % (s['where'], s['suite'], s['pass'],
                                                             s['fail'], s['skip']))
+    for what in ('stats', 'kunit_stats'):
+        if r[what]:
+            p('%s: %s' % ('Stats' if what == 'stats' else 'KUnit stats',
+                          ' '.join('%s=%d' % kv_ for kv_ in sorted(r[what].items()))))
     if r['user_crashes']:
         p('User-space crashes (platform, see README): %d' % len(r['user_crashes']))
         for line in r['user_crashes'][:5]:

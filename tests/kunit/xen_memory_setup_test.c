@@ -205,6 +205,47 @@ static void qemu_pc_above_4g_no_max_takes_all_ram(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->ram_end, 0x180000UL);
 }
 
+/*
+ * dom0_mem=128M,max:1T (Xen takes it): the room is capped at 8x the start
+ * and said so, the RAM past it is unusable, and neither the plan nor its
+ * P2M brk budget grows with max: (the same as for max: at the cap, or for
+ * a reservation without bound).
+ */
+static void tiny_start_huge_max_caps_room_not_budget(struct kunit *test)
+{
+	const unsigned long start = 0x8000;
+	const unsigned long cap = XEN_MEMPLAN_EXTRA_RATIO * start;
+	const unsigned long maxes[] = { start + cap, ~0UL };
+	unsigned long brk, brk_identity;
+	struct xen_memplan *p;
+	unsigned int i;
+
+	p = plan_of(test, qemu_pc_2g_plus_high, ARRAY_SIZE(qemu_pc_2g_plus_high),
+		    start, PFN(GIB(1024)), true);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, cap);
+	KUNIT_EXPECT_EQ(test, p->capped_pages, PFN(GIB(1024)) - start - cap);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_EXTRA_CAPPED), 1U);
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	expect_range(test, &p->extra[0], start, start + cap);
+	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
+	expect_range(test, &p->unusable[0], start + cap, 0x7ffe0);
+	expect_range(test, &p->unusable[1], 0x100000, 0x180000);
+	KUNIT_EXPECT_EQ(test, p->ram_end, start + cap);
+	brk = p->brk_pages;
+	brk_identity = p->brk_identity;
+	KUNIT_EXPECT_LE(test, brk, 4UL);
+
+	for (i = 0; i < ARRAY_SIZE(maxes); i++) {
+		p = plan_of(test, qemu_pc_2g_plus_high,
+			    ARRAY_SIZE(qemu_pc_2g_plus_high), start, maxes[i],
+			    true);
+		KUNIT_EXPECT_EQ_MSG(test, p->balloon_pages, cap, "max %#lx", maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, p->brk_pages, brk, "max %#lx", maxes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, p->brk_identity, brk_identity,
+				    "max %#lx", maxes[i]);
+	}
+}
+
 /* ---- Holes at awkward places ---- */
 
 static const struct e820_entry hole_1029m_2001m[] = {
@@ -962,6 +1003,7 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(qemu_pc_below_4g_max_leaves_rest_unusable),
 	KUNIT_CASE(qemu_pc_above_4g_extra_skips_the_pci_hole),
 	KUNIT_CASE(qemu_pc_above_4g_no_max_takes_all_ram),
+	KUNIT_CASE(tiny_start_huge_max_caps_room_not_budget),
 	KUNIT_CASE(hole_not_2m_aligned_remaps_ram_above),
 	KUNIT_CASE(seed002_max_next_to_hole_balloons_to_max),
 	KUNIT_CASE(seed002_qemu_map_takes_last_pages_above_4g),
