@@ -27,6 +27,7 @@ help:
 	@echo '  make bench   ours vs unmodified 6.1 in one run: P2M lookups/sets, balloon, P2M pages, boot'
 	@echo '               (~30 min; table on stdout, out/bench/bench.json, out/bench/bench.png; BENCH_BOOTS=5)'
 	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'
+	@echo '               DEB_ONLY=ours: only compile our directories with that config (make check does)'
 	@echo '  make clean   remove out/ (logs, initramfs, reports); the cache stays'
 	@echo 'Knobs (make run):'
 	@echo '  DOM0_MEM=1024M,max:2048M  Xen dom0_mem (also min:Z)'
