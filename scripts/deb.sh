@@ -79,6 +79,13 @@ else
 		--disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT --enable DEBUG_INFO_NONE \
 		--enable XEN_PV --enable XEN_DOM0 --enable XEN_PV_DOM0 --enable XEN_BALLOON \
 		--enable XEN_DEBUG_FS --disable XEN_BALLOON_MEMORY_HOTPLUG
+	# The boot check's busybox initramfs loads no modules: what dom0 needs
+	# to run a domU with a blkback disk (and the domU its blkfront) is
+	# built in instead of as modules.
+	[ "${DEB_ONLY:-}" != boot ] || "$SRC_OURS/scripts/config" --file "$obj/.config" \
+		--enable XENFS --enable XEN_COMPAT_XENFS --enable XEN_DEV_EVTCHN \
+		--enable XEN_GNTDEV --enable XEN_GRANT_DEV_ALLOC --enable XEN_PRIVCMD \
+		--enable XEN_BLKDEV_BACKEND --enable XEN_BLKDEV_FRONTEND --enable BLK_DEV_LOOP
 fi
 kmake olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
 if [ "${DEB_ONLY:-}" = boot ]; then
@@ -89,7 +96,7 @@ if [ "${DEB_ONLY:-}" = boot ]; then
 	ln -sfn build-deb/obj "$CLONE_DIR/build-debcfg"
 	"$ROOT/scripts/initramfs.sh" debcfg
 	exec env KERNEL=debcfg NAME=${NAME:-debcfg} BALLOON="${BALLOON:-524288 2097152 1048576}" \
-		"$ROOT/scripts/boot.sh"
+		${DOMU:+DOMU="$DOMU"} "$ROOT/scripts/boot.sh"
 fi
 if [ "${DEB_ONLY:-}" = ours ]; then
 	step deb "compiling arch/x86/xen, drivers/xen and xenmem only (log: $log)"
