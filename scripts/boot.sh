@@ -50,11 +50,7 @@ xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0
 
 # One QEMU at a time on this machine: two TCG guests on 2 cores slow each
 # other down until their timeouts fire.
-exec 7>"$CACHE/qemu.lock"
-if ! flock -n 7; then
-	step boot "$NAME: waiting for another boot on this machine (lock $CACHE/qemu.lock)"
-	flock 7
-fi
+take_lock 7 "$CACHE/qemu.lock" boot "another boot on this machine ($NAME)"
 step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}"
 step boot "serial log: $log"
 : >"$log"

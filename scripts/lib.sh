@@ -84,24 +84,26 @@ initramfs_path() {
 	echo "$OUT/initramfs-$1$TAG_SUFFIX.cpio.gz"
 }
 
+# take_lock FD FILE TAG WHAT: hold the lock on FILE through descriptor FD
+# for the rest of the script, saying what we wait for when it is busy
+take_lock() {
+	eval "exec $1>\"\$2\""
+	if ! flock -n "$1"; then
+		step "$3" "waiting for $4 (lock $2)"
+		flock "$1"
+	fi
+}
+
 # take_clone_lock TAG: one job at a time on this clone's source tree
 take_clone_lock() {
-	exec 8>"$CLONE_DIR/lock"
-	if ! flock -n 8; then
-		step "$1" "waiting for another job on this clone's kernel tree"
-		flock 8
-	fi
+	take_lock 8 "$CLONE_DIR/lock" "$1" "another job on this clone's kernel tree"
 }
 
 # take_build_lock TAG: this clone's tree, then one kernel build at a
 # time on this machine (2 cores)
 take_build_lock() {
 	take_clone_lock "$1"
-	exec 9>"$BUILD_LOCK"
-	if ! flock -n 9; then
-		step "$1" "waiting for another kernel build to finish (lock $BUILD_LOCK)"
-		flock 9
-	fi
+	take_lock 9 "$BUILD_LOCK" "$1" "another kernel build to finish"
 }
 
 # The source tree a flavour builds from.
