@@ -35,6 +35,13 @@ KUNIT_STAT = re.compile(r'\bxm-stat\s+(.*)')
 NUMBER_KV = re.compile(r'(\w+)=(\d+)\b')
 
 
+def count(into, pat, line):
+    """Add the KEY=N counters of @line to @into when @pat matches it."""
+    m = pat.search(line)
+    for k, v in NUMBER_KV.findall(m.group(1)) if m else ():
+        into[k] = into.get(k, 0) + int(v)
+
+
 def strip(line):
     line = line.rstrip('\r\n').replace('\r', '')
     xen = line.find('(XEN)')
@@ -107,10 +114,8 @@ def parse(log_lines, outcome):
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
-        for pat, into in ((STAT, r['stats']), (KUNIT_STAT, r['kunit_stats'])):
-            m = pat.search(line)
-            for k, v in NUMBER_KV.findall(m.group(1)) if m else ():
-                into[k] = into.get(k, 0) + int(v)
+        count(r['stats'], STAT, line)
+        count(r['kunit_stats'], KUNIT_STAT, line)
         if line.startswith('(XEN)'):
             m = re.search(r'Xen version (\S+)', line)
             if m and not r['xen_version']:

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import KUNIT_STAT, NUMBER_KV  # noqa: E402
+from report import KUNIT_STAT, count  # noqa: E402
 
 # Counters other parts of the tests print; shown even when absent.
 EXPECTED = ('random_layouts', 'faults_injected', 'bytes_verified', 'sysfs_writes')
@@ -29,9 +29,7 @@ def kunit_log_stats(path):
     stats = {}
     with open(path, errors='replace') as f:
         for line in f:
-            m = KUNIT_STAT.search(line)
-            if m:
-                add(stats, {k: v for k, v in NUMBER_KV.findall(m.group(1))})
+            count(stats, KUNIT_STAT, line)
     return stats
 
 
