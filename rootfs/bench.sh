@@ -1,7 +1,8 @@
-#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # The in-guest half of "make bench" (scripts/bench.sh is the host half).
-# /init runs it first when the kernel command line has xmbench=PARTS, a
+# /init sources it in a subshell, for its helpers (cmdline_value,
+# start_xen_tools), when the kernel command line has xmbench=PARTS, a
 # ':'-separated list of:
 #   boot        print dom0's /proc/uptime as /init starts
 #   balloon     dom0 balloons 256 MiB down and back up, xmbenchreps times
@@ -14,22 +15,12 @@
 # Polling loops use shell builtins where they can: busybox now and then
 # crashes at exec on this platform.
 
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4.17/bin
 read -r bench_up0 _ </proc/uptime
 B=/sys/devices/system/xen_memory/xen_memory0
 MOD=/lib/modules/xm_bench.ko
 STEP_KB=262144
 
 bsay() { echo "XM: bench $*"; }
-
-arg() {
-	read -r cmdline </proc/cmdline
-	for w in $cmdline; do
-		case $w in
-		"$1"=*) echo "${w#*=}" ;;
-		esac
-	done
-}
 
 # centiseconds of uptime, from a builtin read
 now_cs() {
@@ -80,15 +71,6 @@ run_module() {
 	fi
 	insmod $MOD "$@" 2>/tmp/insmod.err
 	bsay "module rc=$? $(tr '\n' ' ' </tmp/insmod.err)"
-}
-
-start_xen_tools() {
-	mkdir -p /proc/xen /var/run/xenstored /var/lib/xenstored /var/log/xen/console \
-		/var/run/xen /var/lib/xen /run
-	mount -t xenfs xenfs /proc/xen || return 1
-	xenstored --pid-file /var/run/xenstored.pid >/tmp/xenstored.log 2>&1 || return 1
-	xen-init-dom0 >/tmp/xen-init-dom0.log 2>&1 || return 1
-	xenconsoled --log=guest --log-dir=/var/log/xen/console >/tmp/xenconsoled.log 2>&1
 }
 
 # domu_mib: the domU's memory as Xen counts it (xl list, MiB); empty if
@@ -182,8 +164,8 @@ domu_balloon() {
 		while read -r line; do bsay "domu| $line"; done
 }
 
-parts=$(arg xmbench)
-reps=$(arg xmbenchreps)
+parts=$(cmdline_value xmbench)
+reps=$(cmdline_value xmbenchreps)
 [ -n "$reps" ] || reps=2
 for p in $(echo "$parts" | tr ':' ' '); do
 	case $p in
