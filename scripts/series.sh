@@ -13,7 +13,9 @@ set -eu
 base=$CACHE/series-base
 series=$OUT/series
 author="Xen PV memory team <xen-mem@localhost>"
-gitc() { git -C "$base" -c user.name="Xen PV memory team" -c user.email=xen-mem@localhost "$@"; }
+# gc.auto=0: a "git gc --auto" left running in the background would hold
+# the clone lock (inherited descriptor) long after this script ended.
+gitc() { git -C "$base" -c gc.auto=0 -c user.name="Xen PV memory team" -c user.email=xen-mem@localhost "$@"; }
 
 take_clone_lock series
 "$ROOT/scripts/tree.sh"
