@@ -12,13 +12,21 @@ DOMU     ?=
 REPORT   ?=
 SUITE    ?=
 TESTS    ?=
+DOM0_SCRIPT ?=
+DOMU_SCRIPT ?=
+SCRIPT_TIMEOUT ?= 120
+BOOT     ?= direct
+MAP_CUT  ?=
 export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
+export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT
 
-.PHONY: help run check deps build kunit boot-tests initramfs clean
+.PHONY: help run shell check deps knobs build kunit boot-tests initramfs clean
 
 help:
 	@echo 'Targets:'
 	@echo '  make run     install what is missing, build, boot Xen + dom0, print the report'
+	@echo '  make shell   the same boot with the console here and a shell in dom0 (xl, xenstore-*, ...);'
+	@echo '               poweroff or Ctrl-a x ends it'
 	@echo '  make check   every test: KUnit on bare QEMU, then the boot tests on Xen'
 	@echo '  make build   build the kernel only (KERNEL=ours|baseline)'
 	@echo '  make kunit   KUnit suites under kunit.py on bare QEMU only (SUITE=glob)'
@@ -38,9 +46,21 @@ help:
 	@echo '  DOMU=memory=128,maxmem=256  start a PV domU of our kernel with xl in dom0'
 	@echo '  KERNEL=ours|baseline      ours, or the unmodified 6.1 with the same config'
 	@echo '  REPORT=path.json          also write the report as JSON'
+	@echo '  DOM0_SCRIPT=path          a busybox sh script dom0 runs after its steps, while a DOMU'
+	@echo '                            still runs (domain "domu"); output and exit status in the report'
+	@echo '  DOMU_SCRIPT=path          the same inside the domU (needs DOMU=)'
+	@echo '  SCRIPT_TIMEOUT=120        seconds a script may run before it is killed'
+	@echo '  BOOT=direct|grub          grub: Xen, kernel and initramfs from a GRUB ISO, like a real host'
+	@echo '  MAP_CUT="start-end ..."   (BOOT=grub) ranges GRUB cutmem removes from the map Xen gets;'
+	@echo '                            at most 64: Xen 4.17 itself hits a BUG from ~100 cut RAM regions'
+	@echo 'Every knob is checked before anything is built or booted.'
 	@echo 'Logs: out/logs/  Cache (kernel trees, builds, Xen): $${XENMEM_CACHE:-~/.cache/xenp2m}'
 
-deps:
+# Every target that builds or boots checks the knobs first.
+knobs:
+	@scripts/knobs.py
+
+deps: knobs
 	@scripts/deps.sh
 
 build: deps
@@ -51,6 +71,9 @@ initramfs: build
 
 run: initramfs
 	@NAME=run scripts/boot.sh
+
+shell: initramfs
+	@NAME=shell SHELL_MODE=1 scripts/boot.sh
 
 kunit: deps
 	@scripts/kunit.sh
@@ -76,5 +99,5 @@ deb: deps
 
 # Not part of "make check": a measurement, not a test.
 .PHONY: bench
-bench:
+bench: knobs
 	@scripts/bench.sh

@@ -44,7 +44,7 @@ build_module() {
 		make -C "$obj" ARCH=x86_64 CC="ccache gcc" M="$mod/src" modules
 	) >"$log" 2>&1 || fail_with_log "$log" "xm_bench.ko for $k"
 	cp "$mod/src/xm_bench.ko" "$mod/root/lib/modules/"
-	(cd "$mod/root" && find lib | cpio -o -H newc --quiet) | gzip -4 >>"$(initramfs_path "$k")"
+	pack_cpio "$mod/root" >>"$(initramfs_path "$k")"
 }
 
 # bench_boot NAME KERNEL XMBENCH [VAR=VALUE...]: one boot (retried once

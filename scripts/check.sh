@@ -74,6 +74,15 @@ expect_dom0_healthy() {
 		"accounting ok: current_kb = Xen's reservation, every page accounted for"
 }
 
+# expect_grub_map N: Xen came up from GRUB, and none of the N MAP_CUT
+# ranges is RAM in the map Xen printed or in dom0's E820.
+expect_grub_map() {
+	expect 'r["bootloader"] is not None and r["bootloader"].startswith("GRUB")' \
+		"Xen was loaded by GRUB ($BOOT)"
+	expect "len(r['map_cuts']) == $1 and not r['map_cuts_in_ram']" \
+		"none of the $1 cut ranges is RAM in Xen's map or dom0's E820"
+}
+
 # expect_no_crash: what a hostile setting must never do: crash in Xen
 # (Dom0 crashed, domain_crash) or panic. A clear stop is a power-off.
 expect_no_crash() {
@@ -95,12 +104,30 @@ expect_hostile_dom0_mem() {
 		"asked for max:, dom0 stopped at the end of its room (no_extra_pages)"
 }
 
+# expect_no_qemu_left: the QEMU of this test is gone
+expect_no_qemu_left() {
+	if pgrep -f "qemu-system.*$LOGS/boot-$name\.log" >/dev/null; then
+		echo "  FAILED: a QEMU of this test is still running"
+		test_ok=0
+	else
+		echo "  ok: no QEMU of this test is left running"
+	fi
+}
+
+# boot: what a test runs unless it defines its own boot() (make shell
+# through a pseudo-terminal, for one).
+boot() {
+	"$ROOT/scripts/boot.sh"
+}
+
 run_boot_test() {
 	local file=$1 name
 	name=$(basename "$file" .test)
 	(
-		# Each test file sets the boot knobs and defines verify().
-		unset BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS
+		# Each test file sets the boot knobs and defines verify(). A test
+		# with EXPECT_RESULT=FAIL must fail the way its verify() says.
+		unset BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS \
+			DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT EXPECT_RESULT QEMU_CPU BOOT MAP_CUT
 		MEM=3G
 		DOM0_MEM=1024M,max:2048M
 		KERNEL=ours
@@ -111,8 +138,14 @@ run_boot_test() {
 		rm -f "$report"
 		echo "---- boot test $name: $DESCRIPTION"
 		test_ok=1
-		NAME=$name REPORT=$report MEM=$MEM DOM0_MEM=$DOM0_MEM KERNEL=$KERNEL \
-			"$ROOT/scripts/boot.sh" || test_ok=0
+		NAME=$name REPORT=$report MEM=$MEM DOM0_MEM=$DOM0_MEM KERNEL=$KERNEL boot
+		rc=$?
+		if [ "${EXPECT_RESULT:-PASS}" = FAIL ]; then
+			[ $rc = 1 ] && echo "  ok: the run failed, as it must" ||
+				{ echo "  FAILED: the run exited $rc, not 1 (FAIL)"; test_ok=0; }
+		elif [ $rc != 0 ]; then
+			test_ok=0
+		fi
 		if [ -f "$report" ]; then
 			verify
 		else
@@ -121,6 +154,18 @@ run_boot_test() {
 		fi
 		[ $test_ok = 1 ]
 	)
+}
+
+# Every refused knob of tests/knobs.txt: "make run" stops at once with
+# one line naming the knob, before anything is built or booted.
+run_knob_tests() {
+	local name args want
+	while IFS='|' read -r name args want; do
+		case $name in '#'* | '') continue ;; esac
+		name=$(echo $name)
+		run_step "knob-$name" "make run $(echo $args) is refused with one line, nothing built" \
+			"$ROOT/scripts/knob-test.sh" "$(echo $args)" "$(echo $want)"
+	done <"$ROOT/tests/knobs.txt"
 }
 
 # run_step NAME DESCRIPTION COMMAND...: one line of the summary
@@ -147,6 +192,7 @@ if [ "$what" = all ]; then
 		env DEB_ONLY=ours "$ROOT/scripts/deb.sh"
 	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
 		"$ROOT/scripts/kunit.sh"
+	run_knob_tests
 fi
 
 # platform_crash_only NAME: the failed run shows a user process crashing

@@ -8,7 +8,7 @@ set -eu
 
 APT_PKGS="linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev
 dwarves python3 ccache qemu-system-x86 busybox-static cpio xz-utils kmod rsync
-sparse gzip util-linux"
+sparse gzip util-linux grub-pc-bin grub-common xorriso mtools"
 # "deps.sh bench" (make bench) also wants gnuplot for out/bench/bench.png.
 [ "${1:-}" = bench ] && APT_PKGS="$APT_PKGS gnuplot-nox"
 XEN_DEBS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common

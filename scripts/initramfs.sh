@@ -17,24 +17,20 @@ out=$(initramfs_path "$flavour")
 work=$(mktemp -d "$OUT/initramfs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# base_root DIR: busybox with all its applets and our /init
+# base_root DIR: busybox with all its applets where they usually live
+# (the kernel runs /sbin/poweroff when Xen asks for a shutdown), our /init
 base_root() {
 	local d=$1 a
 	mkdir -p "$d"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,etc,root,boot,var,run}
 	cp /bin/busybox "$d/bin/busybox"
-	for a in $(/bin/busybox --list); do
-		[ -e "$d/bin/$a" ] || ln -s busybox "$d/bin/$a"
+	for a in $(/bin/busybox --list-full); do
+		[ -e "$d/$a" ] || ln -s /bin/busybox "$d/$a"
 	done
 	cp "$ROOT/rootfs/init" "$d/init"
 	cp "$ROOT/rootfs/bench.sh" "$d/bench.sh"
 	chmod 755 "$d/init" "$d/bench.sh"
 	cp "$work/xm-pattern" "$d/bin/xm-pattern"
 	cp "$work/xm-sysfs-fuzz" "$d/bin/xm-sysfs-fuzz"
-}
-
-# pack DIR FILE: newc cpio, gzip
-pack() {
-	(cd "$1" && find . | cpio -o -H newc --quiet) | gzip -4 >"$2"
 }
 
 # copy_with_libs FILE DEST_DIR: a binary and every library ldd names,
@@ -58,27 +54,37 @@ gcc -static -O2 -o "$work/xm-pattern" "$ROOT/rootfs/pattern.c"
 # The sysfs garbage writer of the sysfs-fuzz boot test (rootfs/sysfs-fuzz.c).
 gcc -static -O2 -o "$work/xm-sysfs-fuzz" "$ROOT/rootfs/sysfs-fuzz.c"
 base_root "$work/domu"
-pack "$work/domu" "$work/domu.cpio.gz"
+pack_cpio "$work/domu" >"$work/domu.cpio.gz"
 
 base_root "$work/dom0"
-for b in xl xenconsole xenstored xen-init-dom0 xenconsoled libxl-save-helper; do
+# The toolstack, and the tools of xen-utils-4.17 a user's script may call
+# (README, "Your own commands"). verify-stream-v2 is left out: it is a
+# Python program and the initramfs has no Python.
+for b in xl xenconsole xenstored xen-init-dom0 xenconsoled libxl-save-helper \
+	xen-mfndump test-resource test-xenstore xentop xenperf xen-diag xenpm \
+	lsevtchn readnotes xen-hvmctx xenctx xen-cpuid; do
 	copy_with_libs "$XEN_ROOT/usr/lib/xen-4.17/bin/$b" usr/lib/xen-4.17/bin
 done
-# xenstore-read/-write for the disk hotplug script: one binary that acts
-# on the name it is called by.
+# xenstore-read, -write, -ls, ...: one binary that acts on the name it is
+# called by.
 copy_with_libs "$XEN_ROOT/usr/bin/xenstore" usr/bin
-for a in xenstore-read xenstore-write; do
-	ln -s xenstore "$work/dom0/usr/bin/$a"
+for a in read write ls list exists rm chmod watch; do
+	ln -s xenstore "$work/dom0/usr/bin/xenstore-$a"
+done
+# xentop's screen mode needs a terminal description (ncurses-base).
+for t in l/linux v/vt100 v/vt220 x/xterm s/screen; do
+	mkdir -p "$work/dom0/lib/terminfo/${t%/*}"
+	cp "/lib/terminfo/$t" "$work/dom0/lib/terminfo/$t"
 done
 # xl aborts in pthread_cancel without libgcc_s; the loader lives in /lib64.
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$work/dom0/lib/x86_64-linux-gnu/"
 mkdir -p "$work/dom0/lib64" "$work/dom0/var/lock"
 cp -L /lib64/ld-linux-x86-64.so.2 "$work/dom0/lib64/"
 mkdir -p "$work/dom0/etc/xen"
-cp -r "$XEN_ROOT/etc/xen/scripts" "$work/dom0/etc/xen/"
+cp -r "$XEN_ROOT/etc/xen/scripts" "$XEN_ROOT/etc/xen/xl.conf" "$work/dom0/etc/xen/"
 cp "$ROOT/rootfs/xm-block" "$work/dom0/etc/xen/scripts/xm-block"
 cp "$bzimage" "$work/dom0/boot/bzImage"
 cp "$work/domu.cpio.gz" "$work/dom0/boot/domu.cpio.gz"
-pack "$work/dom0" "$out.tmp"
+pack_cpio "$work/dom0" >"$out.tmp"
 mv "$out.tmp" "$out"
 step initramfs "done: $(du -k "$out" | cut -f1) KiB"

@@ -79,6 +79,12 @@ build_dir() {
 	esac
 }
 
+# pack_cpio DIR: DIR's tree as a gzipped newc cpio on stdout. The kernel
+# unpacks a concatenation of such archives as one initramfs.
+pack_cpio() {
+	(cd "$1" && find . -mindepth 1 | cpio -o -H newc --quiet) | gzip -4
+}
+
 # The dom0 initramfs of a flavour.
 initramfs_path() {
 	echo "$OUT/initramfs-$1$TAG_SUFFIX.cpio.gz"

@@ -11,6 +11,8 @@ import json
 import re
 import sys
 
+import knobs
+
 ERROR_PATTERNS = [
     (re.compile(r'\bBUG[: ]'), 'BUG'),
     (re.compile(r'WARNING:'), 'WARN'),
@@ -101,7 +103,7 @@ def kv(text):
     return dict(re.findall(r'(\w+)=(\S+)', text))
 
 
-def parse(log_lines, outcome):
+def parse(log_lines, outcome, qemu_err=''):
     r = {'xen_version': None, 'dom0_version': None, 'dom0_reached_init': False,
          'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
@@ -110,7 +112,8 @@ def parse(log_lines, outcome):
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
          'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
          'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
-         'stats': {}, 'kunit_stats': {}}
+         'stats': {}, 'kunit_stats': {}, 'script': None, 'shell_ended': False,
+         'bootloader': None}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
@@ -120,6 +123,9 @@ def parse(log_lines, outcome):
             m = re.search(r'Xen version (\S+)', line)
             if m and not r['xen_version']:
                 r['xen_version'] = m.group(1)
+            m = re.search(r'Bootloader: (.*)', line)
+            if m:
+                r['bootloader'] = m.group(1).strip()
             m = re.match(r'\(XEN\)\s+\[([0-9a-f]{16}), ([0-9a-f]{16})\] \((.*)\)', line)
             if m:
                 r['xen_e820'].append({'start': hex(int(m.group(1), 16)),
@@ -136,6 +142,10 @@ def parse(log_lines, outcome):
             continue
         if line.startswith('XM: domu| '):
             domu_lines.append(line[len('XM: domu| '):])
+            continue
+        if line.startswith('XM: script| '):
+            if r['script'] is not None:
+                r['script']['output'].append(line[len('XM: script| '):])
             continue
         dom0_lines.append(line)
         m = re.search(r'Linux version (\S+)', line)
@@ -177,6 +187,14 @@ def parse(log_lines, outcome):
             r['restored'] = kv(rest)
         elif word == 'balloon-restored':
             r['balloon_restored'] = kv(rest)
+        elif word == 'script-begin':
+            r['script'] = dict(kv(rest), output=[], rc=None, ended=False)
+        elif word == 'script-end' and r['script'] is not None:
+            e = kv(rest)
+            r['script'].update(ended=True, rc=int(e['rc']), seconds=int(e['seconds']),
+                               timed_out=e['timed_out'] == 'yes')
+        elif word == 'shell-end':
+            r['shell_ended'] = True
         elif word == 'p2m-check-end':
             r['p2m_check_end'] = rest.strip()
         elif word == 'balloon':
@@ -238,7 +256,13 @@ def parse(log_lines, outcome):
                   'balloon_end': sub['balloon_end'], 'p2m_checks': sub['p2m_checks'],
                   'disk': sub['disk'], 'restored': sub['restored'],
                   'balloon_restored': sub['balloon_restored']})
+        r['domu_script'] = sub['dom0_script']
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
+    r['dom0_script'] = r.pop('script')
+    r.setdefault('domu_script', None)
+    if outcome == 'qemu-failed':
+        r['errors'].append({'kind': 'qemu', 'where': 'qemu',
+                            'line': 'QEMU failed to start: %s' % (qemu_err or 'no message')})
     if outcome == 'timeout':
         r['errors'].append({'kind': 'timeout', 'where': 'qemu',
                             'line': 'no power-off before the time limit'})
@@ -247,12 +271,38 @@ def parse(log_lines, outcome):
     return r
 
 
+def map_cut_facts(r, map_cut):
+    """The MAP_CUT ranges, and those of them still RAM in Xen's or dom0's map."""
+    cuts = knobs.map_cuts(map_cut) if map_cut else []
+    r['map_cuts'] = [[hex(a), hex(b)] for a, b in cuts]
+    ram = [(int(e['start'], 16), int(e['end'], 16)) for e in r['xen_e820'] + r['e820']
+           if e['type'] in ('usable', 'System RAM')]
+    r['map_cuts_in_ram'] = [[hex(a), hex(b)] for a, b in cuts
+                            if any(s < b and a < e for s, e in ram)]
+
+
+def script_verdict(who, sc, why):
+    """Why the user's script @sc of @who fails the run, added to @why."""
+    if sc is None:
+        return
+    if not sc['ended']:
+        why.append('%s script did not finish (the guest stopped under it)' % who)
+    elif sc['timed_out']:
+        why.append('%s script ran past its timeout of %s s and was killed' % (who, sc['timeout']))
+    elif sc['rc'] != 0:
+        why.append('%s script exited with status %d' % (who, sc['rc']))
+
+
 def verdict(r):
     why = []
+    if r['outcome'] == 'qemu-failed':
+        return ['QEMU failed to start']
     if not r['dom0_reached_init']:
         why.append('dom0 did not reach /init')
-    elif not r['dom0_finished']:
+    elif not r['dom0_finished'] and r['outcome'] != 'quit':  # quit: Ctrl-a x in make shell
         why.append('dom0 /init did not finish')
+    script_verdict('dom0', r['dom0_script'], why)
+    script_verdict('domU', r['domu_script'], why)
     if r['errors']:
         why.append('%d error line(s) on the console' % len(r['errors']))
     for s in r['kunit']:
@@ -305,9 +355,21 @@ def show(r, name, settings):
     p('=' * 72)
     p('Report: %s' % name)
     p('  settings: %s' % ', '.join('%s=%s' % (k, v) for k, v in settings.items() if v))
-    p('  Xen %s, dom0 Linux %s, QEMU ended by %s' % (r['xen_version'], r['dom0_version'],
-                                                       r['outcome']))
+    if r['outcome'] == 'qemu-failed':
+        p('  %s' % r['errors'][-1]['line'])
+        p('RESULT: FAIL: %s' % '; '.join(verdict(r)))
+        p('=' * 72)
+        return '\n'.join(out), False
+    p('  Xen %s, dom0 Linux %s, QEMU ended by %s' % (
+        r['xen_version'] or '(no banner)', r['dom0_version'] or '(no banner)',
+        {'quit': 'Ctrl-a x'}.get(r['outcome'], r['outcome'])))
     p('  dom0 reached /init: %s' % ('yes' if r['dom0_reached_init'] else 'NO'))
+    if r['bootloader']:
+        p('  Xen loaded by %s' % r['bootloader'])
+    if r.get('map_cuts'):
+        p('  MAP_CUT: %d range(s) cut from the firmware map, %s' % (
+            len(r['map_cuts']), 'none of them RAM in Xen\'s or dom0\'s map'
+            if not r['map_cuts_in_ram'] else 'STILL RAM: %s' % r['map_cuts_in_ram']))
     p('Host E820 as Xen saw it:')
     for e in r['xen_e820']:
         p('  ' + fmt_range(e))
@@ -390,6 +452,17 @@ def show(r, name, settings):
                ' '.join('%s=%s' % kv_ for kv_ in (d.get('balloon_restored') or {}).items())))
         if d.get('error'):
             p('  error: ' + d['error'])
+    for who in ('dom0', 'domu'):
+        sc = r['%s_script' % who]
+        if sc is None:
+            continue
+        how = 'killed at its timeout of %s s' % sc['timeout'] if sc.get('timed_out') else \
+            'exit status %s in %s s' % (sc['rc'], sc.get('seconds')) if sc['ended'] else \
+            'did not finish'
+        p('%s script (%s): %s, %d line(s) of output' % (who, sc.get('file'), how,
+                                                        len(sc['output'])))
+        for line in sc['output'][-20:]:
+            p('  | ' + line)
     if r['kunit']:
         p('KUnit:')
         for s in r['kunit']:
@@ -420,11 +493,17 @@ def main():
     ap.add_argument('--name', default='run')
     ap.add_argument('--setting', action='append', default=[])
     ap.add_argument('--json')
+    ap.add_argument('--qemu-err', help="QEMU's own messages (stderr)")
     a = ap.parse_args()
     with open(a.log, errors='replace') as f:
         lines = f.read().split('\n')
-    r = parse(lines, a.outcome)
+    qemu_err = ''
+    if a.qemu_err:
+        with open(a.qemu_err, errors='replace') as f:
+            qemu_err = ' '.join(f.read().split())[:400]
+    r = parse(lines, a.outcome, qemu_err)
     settings = dict(s.split('=', 1) for s in a.setting)
+    map_cut_facts(r, settings.get('map_cut', ''))
     text, ok = show(r, a.name, settings)
     print(text)
     if a.json:

@@ -42,6 +42,7 @@ def main():
     a = ap.parse_args()
 
     booted = domu_booted = dom0_steps = domu_steps = unreadable = 0
+    grub = cuts = scripts = 0
     stats = {}
     for path in a.reports:
         try:
@@ -55,6 +56,9 @@ def main():
         domu_booted += bool(d.get('reached_init'))
         dom0_steps += len(r.get('balloon_steps', []))
         domu_steps += len(d.get('mem_steps', []))
+        grub += (r.get('bootloader') or '').startswith('GRUB')
+        cuts += len(r.get('map_cuts', []))
+        scripts += sum(bool(r.get(k)) for k in ('dom0_script', 'domu_script'))
         add(stats, r.get('stats', {}))
         add(stats, r.get('kunit_stats', {}))
     for path in a.kunit_log:
@@ -65,6 +69,8 @@ def main():
 
     rows = [('configurations booted (dom0 reached /init)', booted,
              '%d boot tests; %d domU boots' % (len(a.reports), domu_booted)),
+            ('booted through GRUB (firmware map ranges cut)', grub, '%d cutmem ranges' % cuts),
+            ('user scripts run (DOM0_SCRIPT, DOMU_SCRIPT)', scripts, 'boot tests 37-39'),
             ('random layouts checked', stats.pop('random_layouts'), 'KUnit xm-stat'),
             ('faults injected', stats.pop('faults_injected'), 'KUnit xm-stat / XM: stat'),
             ('balloon steps', dom0_steps + domu_steps,
