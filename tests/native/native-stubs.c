@@ -40,8 +40,6 @@ void sort(void *base, size_t num, size_t size, cmp_func_t cmp,
 		abort();						\
 	}
 
-unsigned long ***xen_p2m_top;
-unsigned long xen_p2m_limit;
 struct start_info *xen_start_info;
 struct shared_info xen_dummy_shared_info;
 struct shared_info *HYPERVISOR_shared_info = &xen_dummy_shared_info;

@@ -52,6 +52,7 @@ typedef uint16_t domid_t;
 #define __packed __attribute__((packed))
 #undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#define noinline __attribute__((noinline))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define EXPORT_SYMBOL(s)
