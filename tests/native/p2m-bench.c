@@ -27,8 +27,9 @@
  *
  * Modes: "time" prints one line per case: "case GIB KIND ORDER" then
  * median, min and max over RUNS passes of ns/lookup for ours, linear and
- * the loop alone, and of the per-pass ratio ours/linear (ours and linear
- * run in turn in every pass, the order alternating); "cg" runs each case's loops once,
+ * the loop alone, the per-pass ratio ours/linear, then ns/lookup and the
+ * ratio to linear of the cached-leaf prototype below (ours and linear run
+ * in turn in every pass, the order alternating); "cg" runs each case's loops once,
  * each in a function of its own, for valgrind --tool=cachegrind.
  *
  * Usage: p2m-bench time|cg SIZE_GIB [RUNS]
@@ -150,6 +151,41 @@ static __always_inline unsigned long ours_pfn_to_mfn_via(unsigned long pfn,
 }
 
 #define ours_pfn_to_mfn(pfn) ours_pfn_to_mfn_via(pfn, ours_get_phys_to_machine)
+
+/*
+ * Prototype, bench only: the walk remembers the last real leaf it read
+ * (a per-CPU variable in a kernel version), so pfns of the same 2 MiB skip
+ * the top and mid loads. Only real leaves are cached: they are never
+ * freed at run time, while a sentinel leaf may be replaced.
+ */
+static unsigned long cached_base = ~0UL;
+static unsigned long *cached_leaf;
+
+static __always_inline unsigned long cached_pfn_to_mfn_via(unsigned long pfn,
+							   slow_fn slow)
+{
+	unsigned long **mid, *leaf, mfn;
+
+	if (likely((pfn & ~(P2M_PER_PAGE - 1)) == cached_base)) {
+		leaf = cached_leaf;
+	} else {
+		if (unlikely(pfn >= READ_ONCE(tree.limit)))
+			return slow(pfn);
+		mid = READ_ONCE(tree.top[p2m_top_idx(pfn)]);
+		leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
+		if (leaf != tree.missing && leaf != tree.identity) {
+			cached_base = pfn & ~(P2M_PER_PAGE - 1);
+			cached_leaf = leaf;
+		}
+	}
+	mfn = READ_ONCE(leaf[p2m_leaf_idx(pfn)]);
+	if (unlikely(mfn == INVALID_P2M_ENTRY))
+		return slow(pfn);
+	return mfn;
+}
+
+#define cached_pfn_to_mfn(pfn) \
+	cached_pfn_to_mfn_via(pfn, ours_get_phys_to_machine)
 
 static void build_tree(void)
 {
@@ -374,6 +410,7 @@ static noinline unsigned long name(void)			\
 LOOP(loop_ours, ours_pfn_to_mfn(pfn))
 LOOP(loop_linear, linear_pfn_to_mfn(pfn))
 LOOP(loop_alone, pfn)
+LOOP(loop_cached, cached_pfn_to_mfn(pfn))
 
 /*
  * Separate copies per case, out-of-line halves included, so that
@@ -385,6 +422,10 @@ static noinline unsigned long cg_ours_##k##_##o##_slow(unsigned long pfn) \
 {									\
 	return p2m_tree_lookup(&tree, pfn);				\
 }									\
+static noinline unsigned long cg_cached_##k##_##o##_slow(unsigned long pfn) \
+{									\
+	return p2m_tree_lookup(&tree, pfn);				\
+}									\
 static noinline unsigned long cg_linear_##k##_##o##_slow(unsigned long pfn) \
 {									\
 	return linear_get_phys_to_machine_body(pfn);			\
@@ -392,7 +433,8 @@ static noinline unsigned long cg_linear_##k##_##o##_slow(unsigned long pfn) \
 LOOP(cg_ours_##k##_##o, ours_pfn_to_mfn_via(pfn, cg_ours_##k##_##o##_slow)) \
 LOOP(cg_linear_##k##_##o,						\
      linear_pfn_to_mfn_via(pfn, cg_linear_##k##_##o##_slow))		\
-LOOP(cg_alone_##k##_##o, pfn)
+LOOP(cg_alone_##k##_##o, pfn)						\
+LOOP(cg_cached_##k##_##o, cached_pfn_to_mfn_via(pfn, cg_cached_##k##_##o##_slow))
 CG_CASE(ram, seq)
 CG_CASE(ram, random)
 CG_CASE(identity, seq)
@@ -401,15 +443,21 @@ CG_CASE(missing, seq)
 CG_CASE(missing, random)
 
 typedef unsigned long (*loop_fn)(void);
-static const loop_fn cg_loops[NR_KINDS][2][3] = {
-	{ { cg_ours_ram_seq, cg_linear_ram_seq, cg_alone_ram_seq },
-	  { cg_ours_ram_random, cg_linear_ram_random, cg_alone_ram_random } },
-	{ { cg_ours_identity_seq, cg_linear_identity_seq, cg_alone_identity_seq },
+static const loop_fn cg_loops[NR_KINDS][2][4] = {
+	{ { cg_ours_ram_seq, cg_linear_ram_seq, cg_alone_ram_seq,
+	    cg_cached_ram_seq },
+	  { cg_ours_ram_random, cg_linear_ram_random, cg_alone_ram_random,
+	    cg_cached_ram_random } },
+	{ { cg_ours_identity_seq, cg_linear_identity_seq, cg_alone_identity_seq,
+	    cg_cached_identity_seq },
 	  { cg_ours_identity_random, cg_linear_identity_random,
-	    cg_alone_identity_random } },
-	{ { cg_ours_missing_seq, cg_linear_missing_seq, cg_alone_missing_seq },
+	    cg_alone_identity_random,
+	    cg_cached_identity_random } },
+	{ { cg_ours_missing_seq, cg_linear_missing_seq, cg_alone_missing_seq,
+	    cg_cached_missing_seq },
 	  { cg_ours_missing_random, cg_linear_missing_random,
-	    cg_alone_missing_random } },
+	    cg_alone_missing_random,
+	    cg_cached_missing_random } },
 };
 
 static double now_ns(void)
@@ -444,6 +492,7 @@ static void verify_case(void)
 		unsigned long w = want(pfns[i]);
 
 		if (ours_pfn_to_mfn(pfns[i]) != w ||
+		    cached_pfn_to_mfn(pfns[i]) != w ||
 		    linear_pfn_to_mfn(pfns[i]) != w) {
 			fprintf(stderr, "pfn %#lx: want %#lx, ours %#lx, linear %#lx\n",
 				pfns[i], w, ours_pfn_to_mfn(pfns[i]),
@@ -457,7 +506,7 @@ static void verify_case(void)
 
 int main(int argc, char **argv)
 {
-	static double t[4][MAX_RUNS];
+	static double t[6][MAX_RUNS];
 	unsigned long gib;
 	int runs, r, k, o, s;
 	bool cg;
@@ -486,12 +535,13 @@ int main(int argc, char **argv)
 			pick(k, o);
 			verify_case();
 			if (cg) {
-				for (s = 0; s < 3; s++)
+				for (s = 0; s < 4; s++)
 					sink += cg_loops[k][o][s]();
 				continue;
 			}
 			/* warm-up, then both in turn, the order alternating */
-			sink += loop_ours() + loop_linear() + loop_alone();
+			sink += loop_ours() + loop_linear() + loop_alone() +
+				loop_cached();
 			for (r = 0; r < runs; r++) {
 				if (r & 1) {
 					t[1][r] = timed(loop_linear);
@@ -502,10 +552,12 @@ int main(int argc, char **argv)
 				}
 				t[2][r] = timed(loop_alone);
 				t[3][r] = t[0][r] / t[1][r];
+				t[4][r] = timed(loop_cached);
+				t[5][r] = t[4][r] / t[1][r];
 			}
 			printf("case %lu %s %s", gib, kind_name[k],
 			       o ? "random" : "seq");
-			for (s = 0; s < 4; s++) {
+			for (s = 0; s < 6; s++) {
 				qsort(t[s], runs, sizeof(double), cmp_double);
 				printf(" %.4f %.4f %.4f", t[s][runs / 2], t[s][0],
 				       t[s][runs - 1]);
