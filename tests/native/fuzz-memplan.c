@@ -126,7 +126,7 @@ static void compute_ram_set(const struct xen_memplan_input *in)
 	static struct iv ram[MAX_ENTRIES], hole[MAX_ENTRIES];
 	unsigned int i, nr = 0, nh = 0, h = 0;
 
-	for (i = 0; i < min(in->nr_map, (unsigned int)XEN_MEMPLAN_MAX_MAP); i++) {
+	for (i = 0; i < min_t(unsigned int, in->nr_map, XEN_MEMPLAN_MAX_MAP); i++) {
 		u32 type = map[i].type;
 		bool is_ram = type == E820_TYPE_RAM ||
 			      (in->dom0 && type == E820_TYPE_UNUSABLE);
@@ -218,7 +218,7 @@ static bool has_problem(enum xen_memplan_problem_kind kind)
 {
 	unsigned int i;
 
-	for (i = 0; i < min(plan.nr_problems, (unsigned int)XEN_MEMPLAN_MAX_PROBLEMS); i++)
+	for (i = 0; i < min_t(unsigned int, plan.nr_problems, XEN_MEMPLAN_MAX_PROBLEMS); i++)
 		if (plan.problem[i].kind == kind)
 			return true;
 	return false;
@@ -447,7 +447,7 @@ static bool hits_known_bug(const struct xen_memplan_input *in)
 {
 	unsigned int i;
 
-	for (i = 0; i < min(in->nr_map, (unsigned int)XEN_MEMPLAN_MAX_MAP); i++) {
+	for (i = 0; i < min_t(unsigned int, in->nr_map, XEN_MEMPLAN_MAX_MAP); i++) {
 		u64 end = map[i].addr + map[i].size;
 		bool ram = map[i].type == E820_TYPE_RAM ||
 			   (in->dom0 && map[i].type == E820_TYPE_UNUSABLE);

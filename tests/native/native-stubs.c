@@ -33,33 +33,102 @@ void sort(void *base, size_t num, size_t size, cmp_func_t cmp,
 	qsort(base, num, size, cmp);
 }
 
-#define NATIVE_UNREACHABLE(proto)					\
-	proto								\
-	{								\
-		fprintf(stderr, "native: %s reached\n", __func__);	\
-		abort();						\
-	}
-
 struct start_info *xen_start_info;
 struct shared_info xen_dummy_shared_info;
 struct shared_info *HYPERVISOR_shared_info = &xen_dummy_shared_info;
 
-NATIVE_UNREACHABLE(unsigned long __pfn_to_mfn(unsigned long pfn))
-NATIVE_UNREACHABLE(unsigned long virt_to_mfn(const void *v))
-NATIVE_UNREACHABLE(void *mfn_to_virt(unsigned long mfn))
-NATIVE_UNREACHABLE(unsigned long page_to_pfn(const struct page *page))
-NATIVE_UNREACHABLE(unsigned long pte_mfn(pte_t pte))
-NATIVE_UNREACHABLE(void *extend_brk(size_t size, size_t align))
-NATIVE_UNREACHABLE(bool slab_is_available(void))
-NATIVE_UNREACHABLE(unsigned long __get_free_page(int gfp))
-NATIVE_UNREACHABLE(void free_page(unsigned long addr))
-NATIVE_UNREACHABLE(u64 memblock_phys_mem_size(void))
-NATIVE_UNREACHABLE(void *memblock_alloc(u64 size, u64 align))
-NATIVE_UNREACHABLE(void memblock_free(void *ptr, size_t size))
-NATIVE_UNREACHABLE(bool xen_initial_domain(void))
-NATIVE_UNREACHABLE(bool xen_pv_domain(void))
-NATIVE_UNREACHABLE(bool xen_feature(int flag))
-NATIVE_UNREACHABLE(long HYPERVISOR_memory_op(unsigned int cmd, void *arg))
-NATIVE_UNREACHABLE(int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop,
-						  unsigned int count))
-NATIVE_UNREACHABLE(struct dentry *xen_init_debugfs(void))
+static void __noreturn unreachable_stub(const char *what)
+{
+	fprintf(stderr, "native: %s reached\n", what);
+	abort();
+}
+
+unsigned long __pfn_to_mfn(unsigned long pfn)
+{
+	unreachable_stub(__func__);
+}
+
+unsigned long virt_to_mfn(const void *v)
+{
+	unreachable_stub(__func__);
+}
+
+void *mfn_to_virt(unsigned long mfn)
+{
+	unreachable_stub(__func__);
+}
+
+unsigned long page_to_pfn(const struct page *page)
+{
+	unreachable_stub(__func__);
+}
+
+unsigned long pte_mfn(pte_t pte)
+{
+	unreachable_stub(__func__);
+}
+
+void *extend_brk(size_t size, size_t align)
+{
+	unreachable_stub(__func__);
+}
+
+bool slab_is_available(void)
+{
+	unreachable_stub(__func__);
+}
+
+unsigned long __get_free_page(int gfp)
+{
+	unreachable_stub(__func__);
+}
+
+void free_page(unsigned long addr)
+{
+	unreachable_stub(__func__);
+}
+
+u64 memblock_phys_mem_size(void)
+{
+	unreachable_stub(__func__);
+}
+
+void *memblock_alloc(u64 size, u64 align)
+{
+	unreachable_stub(__func__);
+}
+
+void memblock_free(void *ptr, size_t size)
+{
+	unreachable_stub(__func__);
+}
+
+bool xen_initial_domain(void)
+{
+	unreachable_stub(__func__);
+}
+
+bool xen_pv_domain(void)
+{
+	unreachable_stub(__func__);
+}
+
+bool xen_feature(int flag)
+{
+	unreachable_stub(__func__);
+}
+
+long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+	unreachable_stub(__func__);
+}
+
+int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
+{
+	unreachable_stub(__func__);
+}
+
+struct dentry *xen_init_debugfs(void)
+{
+	unreachable_stub(__func__);
+}
