@@ -29,8 +29,12 @@
  * median, min and max over RUNS passes of ns/lookup for ours, linear and
  * the loop alone, the per-pass ratio ours/linear, then ns/lookup and the
  * ratio to linear of the cached-leaf prototype below (ours and linear run
- * in turn in every pass, the order alternating); "cg" runs each case's loops once,
- * each in a function of its own, for valgrind --tool=cachegrind.
+ * in turn in every pass, the order alternating; after a warm-up pass the
+ * data a case reads is in the caches as far as it fits, as in a guest that
+ * keeps looking the same pfns up); "cg" runs each case's loops once, each
+ * in a function of its own and each after cg_flush() has emptied the
+ * simulated caches, for valgrind --tool=cachegrind: its last-level misses
+ * are those of a cold start.
  *
  * Usage: p2m-bench time|cg SIZE_GIB [RUNS]
  */
@@ -461,6 +465,25 @@ static const loop_fn cg_loops[NR_KINDS][2][4] = {
 	    cg_cached_missing_random } },
 };
 
+/*
+ * For cachegrind: read a buffer twice the simulated last level so that
+ * every case and structure starts from a cold cache (cachegrind simulates
+ * by virtual address, so the buffer needs no memory of its own).
+ */
+#define FLUSH_SIZE	(640UL << 20)
+static char *flush_buf;
+
+static noinline void cg_flush(void)
+{
+	unsigned long i, sum = 0;
+
+	if (!flush_buf)
+		flush_buf = map_region(FLUSH_SIZE, MADV_NOHUGEPAGE);
+	for (i = 0; i < FLUSH_SIZE; i += 64)
+		sum += READ_ONCE(flush_buf[i]);
+	sink += sum;
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -538,8 +561,10 @@ int main(int argc, char **argv)
 			pick(k, o);
 			verify_case();
 			if (cg) {
-				for (s = 0; s < 4; s++)
+				for (s = 0; s < 4; s++) {
+					cg_flush();
 					cg_loops[k][o][s]();
+				}
 				continue;
 			}
 			/* warm-up, then both in turn, the order alternating */
