@@ -8,7 +8,7 @@
 #   native.sh fuzz-check     make check: the regression inputs, then a fixed
 #                            number of inputs per fuzzer (FUZZ_RUNS_P2M,
 #                            FUZZ_RUNS_MEMPLAN) from the committed seeds, -seed=1
-#   native.sh bench          make native-bench: lookup times (NATIVE_RUNS=21
+#   native.sh bench          make native-bench: lookup times (NATIVE_RUNS=51
 #                            passes) and cachegrind counts, table and
 #                            out/bench/native.json (NATIVE_SIZES="4 64 1024")
 #
@@ -118,7 +118,7 @@ fuzz_long() {
 }
 
 native_bench() {
-	local size runs=${NATIVE_RUNS:-21} log
+	local size runs=${NATIVE_RUNS:-51} log
 	native_build
 	command -v valgrind >/dev/null || fail_with_log /dev/null "valgrind missing: make deps"
 	mkdir -p "$OUT/bench"
