@@ -21,6 +21,8 @@
  *   - remap sources lie under holes below initial_end, targets in extra
  *     RAM above it; no initial pfn gives its frame twice;
  *   - the balloon room respects max: and the ratio cap;
+ *   - the guest's E820 is sorted and disjoint, its RAM is populated +
+ *     extra, and the map's RAM it leaves out is the plan's unusable;
  *   - a P2M tree of p2m.c, grafted with nr_pages as at boot, then given
  *     the identity ranges and the remap targets, takes no more pages than
  *     the plan's brk budget (small guests only);
@@ -342,6 +344,47 @@ static void check_counts(const struct xen_memplan_input *in, bool raw)
 		     plan.balloon_pages, room, XEN_MEMPLAN_EXTRA_RATIO, ie);
 }
 
+/*
+ * The guest's E820 (what the kernel's e820_table becomes): sorted,
+ * disjoint; its RAM is exactly populated + extra; its other regions hold
+ * no RAM of Xen's map but the unusable RAM the plan lists.
+ */
+static void check_guest(void)
+{
+	unsigned long ram = 0, unusable = 0;
+	unsigned int i;
+
+	for (i = 0; i < plan.nr_guest; i++) {
+		const struct xen_memplan_region *g = &plan.guest[i];
+		unsigned long n = g->end - g->start;
+
+		if (g->start >= g->end)
+			FAIL("guest[%u] [%#lx-%#lx) empty", i, g->start, g->end);
+		if (i && g->start < plan.guest[i - 1].end)
+			FAIL("guest[%u] at %#lx overlaps or is unsorted", i,
+			     g->start);
+		if (g->type == E820_TYPE_RAM) {
+			if (ram_in(g->start, g->end) != n)
+				FAIL("guest RAM [%#lx-%#lx) over a hole of the map",
+				     g->start, g->end);
+			ram += n;
+		} else if (ram_in(g->start, g->end)) {
+			unusable += ram_in(g->start, g->end);
+			if (g->type != E820_TYPE_UNUSABLE)
+				FAIL("guest type %u [%#lx-%#lx) over RAM of the map",
+				     g->type, g->start, g->end);
+		}
+	}
+	if (ram != sum(plan.ram, plan.nr_ram) + sum(plan.extra, plan.nr_extra))
+		FAIL("guest RAM %#lx pages, populated %#lx + extra %#lx", ram,
+		     sum(plan.ram, plan.nr_ram), sum(plan.extra, plan.nr_extra));
+	if (unusable != plan.unusable_pages ||
+	    unusable != sum(plan.unusable, plan.nr_unusable))
+		FAIL("guest unusable RAM %#lx, unusable_pages %#lx, list %#lx",
+		     unusable, plan.unusable_pages,
+		     sum(plan.unusable, plan.nr_unusable));
+}
+
 /* ---- the brk budget against the real tree ---- */
 
 static long tree_pages;
@@ -593,6 +636,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	compute_ram_set(&mi);
 	check_tiling(&mi, raw);
 	check_counts(&mi, raw);
+	check_guest();
 	check_budget(&mi);
 	return 0;
 }
