@@ -374,7 +374,6 @@ static void one_input(struct input *in)
 	struct p2m_tree tree = { 0 };
 	unsigned long nr_top = 1 + take(in, 1) % MAX_TOP, pfn, *list = NULL;
 	unsigned int ops, op;
-	char buf[160];
 
 	pool.live = 0;
 	pool.gets = 0;
@@ -406,9 +405,11 @@ static void one_input(struct input *in)
 				FAIL("adopt left borrowed leaves");
 			break;
 		case 7:
-			if (p2m_tree_build_mfn_tree(&tree) == 0 &&
-			    p2m_tree_check(&tree, buf, sizeof(buf)))
-				FAIL("toolstack tree: %s", buf);
+			/*
+			 * Checked at the end only: p2m_tree_check() walks all
+			 * 512 toolstack slots, most of the time per input.
+			 */
+			p2m_tree_build_mfn_tree(&tree);
 			break;
 		}
 		/* Now and then fail one of the next page allocations. */
