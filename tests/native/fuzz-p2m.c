@@ -323,10 +323,10 @@ static void op_identity(struct p2m_tree *t, struct input *in)
 	unsigned long s = take_pfn(in, t->limit);
 	unsigned long e = take(in, 1) & 1 ? take_pfn(in, t->limit) :
 			  s + take(in, 2);
-	unsigned long stop = min(e, t->limit), done, pfn;
+	unsigned long stop, done, pfn;
 
 	if (take(in, 1) == 0xff)
-		e = ~0UL;
+		e = ~0UL;		/* as setup-memory.c's tail */
 	stop = min(e, t->limit);
 	done = p2m_tree_set_identity(t, s, e);
 	if (s >= stop ? done != 0 : done > stop - s)
