@@ -15,7 +15,10 @@
 # and out/bench/bench.png. A boot that ends without its results (the
 # platform's user-space crashes, see README) is retried once and counted.
 #
+# Then the native rows (scripts/native.sh bench) on the host CPU.
+#
 # Settings (environment): BENCH_BOOTS=5  BENCH_DOMU_REPS=5  BENCH_META=1
+# BENCH_NATIVE=1
 set -eu
 export BUILD_TAG=bench
 . "$(dirname "$0")/lib.sh"
@@ -110,3 +113,10 @@ fi
 step bench "all boots done; summary"
 python3 "$ROOT/scripts/bench.py" --manifest "$MANIFEST" --json "$BENCH_OUT/bench.json" \
 	--plot "$BENCH_OUT/bench.png" --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+# The native rows: the same tree code on this machine's CPU, no QEMU
+# (scripts/native.sh bench; make native-bench alone). BENCH_NATIVE=0 skips.
+if [ "${BENCH_NATIVE:-1}" != 0 ]; then
+	step bench "native lookups (tests/native, user space on the host CPU)"
+	"$ROOT/scripts/native.sh" bench
+fi

@@ -192,6 +192,8 @@ if [ "$what" = all ]; then
 		env DEB_ONLY=ours "$ROOT/scripts/deb.sh"
 	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
 		"$ROOT/scripts/kunit.sh"
+	run_step fuzz "libFuzzer+ASan+UBSan on p2m.c and memplan.c in user space: regression inputs, then a fixed number of inputs each (logs: $LOGS/fuzz-*.log)" \
+		"$ROOT/scripts/native.sh" fuzz-check
 	run_knob_tests
 fi
 

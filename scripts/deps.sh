@@ -8,7 +8,11 @@ set -eu
 
 APT_PKGS="linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev
 dwarves python3 ccache qemu-system-x86 busybox-static cpio xz-utils kmod rsync
-sparse gzip util-linux grub-pc-bin grub-common xorriso mtools"
+sparse gzip util-linux clang-14 libclang-rt-14-dev llvm-14 valgrind
+grub-pc-bin grub-common xorriso mtools"
+# clang-14 with libFuzzer (libclang-rt-14-dev), llvm-symbolizer (llvm-14)
+# and valgrind: the native build of tests/native (fuzzers, native bench).
+# grub-pc-bin, xorriso and mtools: grub-mkrescue for BOOT=grub.
 # "deps.sh bench" (make bench) also wants gnuplot for out/bench/bench.png.
 [ "${1:-}" = bench ] && APT_PKGS="$APT_PKGS gnuplot-nox"
 XEN_DEBS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common

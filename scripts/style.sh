@@ -28,7 +28,10 @@ cp_run() {
 	fi
 }
 
-for f in $(cd "$ROOT" && find arch bench drivers include tests/kunit -name '*.[ch]' 2>/dev/null | sort); do
+# tests/native: its C files; the shim headers under include/ define kernel
+# macros the way user space needs them and are not kernel code.
+for f in $(cd "$ROOT" && { find arch bench drivers include tests/kunit -name '*.[ch]'
+	find tests/native -maxdepth 1 -name '*.c'; } 2>/dev/null | sort); do
 	cp_run --ignore "$FILE_IGNORE" -f "$ROOT/$f"
 done
 for p in "$ROOT"/patches/*.patch; do

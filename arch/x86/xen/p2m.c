@@ -840,6 +840,9 @@ VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 				return -ENOMEM;
 			copy_page(copy, leaf);
 			WRITE_ONCE(mid[j], copy);
+			/* No-op at boot: the toolstack tree comes after. */
+			p2m_tools_set_leaf(t, i * P2M_MID_SPAN + j * P2M_PER_PAGE,
+					   copy);
 			atomic_long_dec(&t->nr_borrowed);
 			atomic_long_inc(&t->nr_leaves);
 		}

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel file itself, unchanged (tools/testing/memblock does the same). */
+#include "../../arch/x86/xen/memplan.c"
