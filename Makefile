@@ -16,9 +16,10 @@ DOM0_SCRIPT ?=
 DOMU_SCRIPT ?=
 SCRIPT_TIMEOUT ?= 120
 BOOT     ?= direct
+DOMU_TYPE ?=
 MAP_CUT  ?=
 export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
-export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT
+export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT DOMU_TYPE
 
 .PHONY: help run shell check deps knobs build kunit boot-tests initramfs clean
 
@@ -48,6 +49,7 @@ help:
 	@echo '  HOLE=                     QEMU -machine pc,max-ram-below-4g= (e.g. 2G, 2364M)'
 	@echo '  BALLOON="kb kb ..."       dom0 balloon target_kb values applied in turn'
 	@echo '  DOMU=memory=128,maxmem=256  start a PV domU of our kernel with xl in dom0'
+	@echo '  DOMU_TYPE=pv|pvh          the domU as PV (default) or PVH (memory < maxmem: populate-on-demand)'
 	@echo '  KERNEL=ours|baseline      ours, or the unmodified 6.1 with the same config'
 	@echo '  REPORT=path.json          also write the report as JSON'
 	@echo '  DOM0_SCRIPT=path          a busybox sh script dom0 runs after its steps, while a DOMU'

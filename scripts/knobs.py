@@ -160,7 +160,9 @@ def check(env):
                             'initramfs need at least 32'))
             elif vals.get('maxmem', vals['memory']) < vals['memory']:
                 bad.append(('DOMU', domu, 'maxmem below memory; accepted: maxmem >= memory'))
-    for knob in ('DOMU_BALLOON', 'DOMU_SCRIPT'):
+    if get('DOMU_TYPE') not in (None, '', 'pv', 'pvh'):
+        bad.append(('DOMU_TYPE', get('DOMU_TYPE'), 'accepted: pv or pvh (xl type=)'))
+    for knob in ('DOMU_BALLOON', 'DOMU_SCRIPT', 'DOMU_TYPE'):
         if get(knob) and not domu:
             bad.append((knob, get(knob), 'needs a domU; set DOMU= too (e.g. DOMU=memory=128)'))
 
