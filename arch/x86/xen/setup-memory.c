@@ -144,8 +144,10 @@ static unsigned int __init xen_memory_get_map(unsigned long nr_pages)
 		return memmap.nr_entries;
 
 	if (xen_initial_domain()) {
+		/* Xen says -EINVAL when its map needs more entries than ours. */
 		xen_raw_console_write("xen_memory: no machine memory map from Xen\n");
-		panic("xen_memory: XENMEM_machine_memory_map failed (%d)\n", rc);
+		panic("xen_memory: XENMEM_machine_memory_map failed (%d) with room for %zu entries\n",
+		      rc, ARRAY_SIZE(xen_raw_map));
 	}
 	/* The toolstack gave no map: RAM for what we have, slack for backends. */
 	xen_raw_map[0].addr = 0;
@@ -549,9 +551,9 @@ static void __init xen_memory_set_identity(const struct xen_memplan *plan)
 
 static void __init xen_memory_report(const struct xen_memplan *plan)
 {
-	pr_info("nr_pages %#lx, E820 RAM up to %#lx: %lu pages under holes, %lu remapped, %lu released, %lu kept below 1 MiB\n",
+	pr_info("nr_pages %#lx, E820 RAM up to %#lx: %lu pages under holes, %lu remapped, %lu released\n",
 		xen_start_info->nr_pages, plan->ram_end, plan->hole_pages,
-		plan->remapped, plan->released, plan->kept_low);
+		plan->remapped, plan->released);
 	pr_info("balloon room %lu pages (%lu cut by the %dx cap), %lu extra pages in %u regions, %lu unusable\n",
 		plan->balloon_pages, plan->capped_pages,
 		XEN_MEMPLAN_EXTRA_RATIO, plan->extra_pages, plan->nr_extra,
