@@ -225,7 +225,7 @@ static void __init xen_memory_fill_e820(const struct xen_memplan *plan)
 			E820_TYPE_RESERVED);
 	e820__update_table(e820_table);
 #ifdef CONFIG_MEMORY_HOTPLUG
-	/* No hotplug past our RAM at boot; the balloon lifts this later. */
+	/* No hotplug past our RAM at boot; xen_balloon_lift_mem_limit() ends it. */
 	max_mem_size = PFN_PHYS(plan->ram_end);
 #endif
 }
