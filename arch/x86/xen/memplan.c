@@ -597,7 +597,7 @@ const char *__memplan xen_memplan_problem_name(enum xen_memplan_problem_kind kin
 {
 	static const char * const names[] = {
 		[XEN_MEMPLAN_ZERO_LENGTH] = "empty entry dropped",
-		[XEN_MEMPLAN_PAST_PHYS] = "entry runs past 2^52, clipped",
+		[XEN_MEMPLAN_PAST_PHYS] = "entry runs past 2^52, cut there or dropped",
 		[XEN_MEMPLAN_UNALIGNED] = "entry not page aligned, rounded",
 		[XEN_MEMPLAN_SUB_PAGE] = "RAM holds no whole page, dropped",
 		[XEN_MEMPLAN_UNSORTED] = "entries out of order",

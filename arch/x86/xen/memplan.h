@@ -73,7 +73,7 @@ struct xen_memplan_remap {
 
 enum xen_memplan_problem_kind {
 	XEN_MEMPLAN_ZERO_LENGTH,	/* entry a is empty: dropped */
-	XEN_MEMPLAN_PAST_PHYS,		/* entry a runs past 2^52: clipped */
+	XEN_MEMPLAN_PAST_PHYS,		/* entry a runs past 2^52: cut or dropped */
 	XEN_MEMPLAN_UNALIGNED,		/* entry a not page aligned: rounded */
 	XEN_MEMPLAN_SUB_PAGE,		/* RAM at entry a holds no whole page */
 	XEN_MEMPLAN_UNSORTED,		/* entry a starts below entry b */
