@@ -1481,6 +1481,52 @@ static void nvs_at_64m_under_dom0_is_identity_and_remapped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->remapped, p->hole_pages);
 }
 
+/*
+ * What cannot move (the kernel with its brk, start_info, the page tables)
+ * is checked against the map as 6.12 does, and the conflict is named: the
+ * NVS at 64 MiB under a kernel at 16-80 MiB (Qubes 8791), a gap, the end
+ * of the map; a range across two RAM entries that meet mid-page is RAM.
+ */
+static void fixed_areas_checked_against_the_map(struct kunit *test)
+{
+	static const struct {
+		const struct e820_entry *map;
+		unsigned int nr;
+		u64 start, size;
+		bool conflict;
+		unsigned long s, e;
+		u32 type;
+	} t[] = {
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(64),
+		  true, 0x4000, 0x4012, NVS },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(48),
+		  false },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(48) + 1,
+		  true, 0x4000, 0x4012, NVS },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), 0xc1000, 0x1000,
+		  true, 0xc0, 0xe0, 0 },
+		{ ram_meets_mid_page, ARRAY_SIZE(ram_meets_mid_page), 0x800, 0x1000,
+		  false },
+		{ ram_meets_mid_page, ARRAY_SIZE(ram_meets_mid_page), MIB(31), MIB(2),
+		  true, 0x2000, XEN_MEMPLAN_NO_LIMIT, 0 },
+	};
+	struct xen_memplan_region hit;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct xen_memplan *p = plan_checked(test, t[i].map, t[i].nr,
+						     0x1800, 0, true);
+		bool got = xen_memplan_conflict(p, t[i].start, t[i].size, &hit);
+
+		KUNIT_EXPECT_EQ_MSG(test, got, t[i].conflict, "case %u", i);
+		if (!got || !t[i].conflict)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, hit.start, t[i].s, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, hit.end, t[i].e, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, hit.type, t[i].type, "case %u", i);
+	}
+}
+
 static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(qemu_pc_below_4g_max_leaves_rest_unusable),
 	KUNIT_CASE(qemu_pc_above_4g_extra_skips_the_pci_hole),
@@ -1510,6 +1556,7 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(only_ram_past_2_52_is_fatal),
 	KUNIT_CASE(real_machine_maps_keep_every_invariant),
 	KUNIT_CASE(nvs_at_64m_under_dom0_is_identity_and_remapped),
+	KUNIT_CASE(fixed_areas_checked_against_the_map),
 	{}
 };
 

@@ -593,6 +593,55 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 	return plan->fatal ? -EINVAL : 0;
 }
 
+/**
+ * xen_memplan_conflict - where a range is not all E820 RAM
+ * @plan: a plan xen_memplan_build() made
+ * @start: first byte of the range
+ * @size: its length in bytes
+ * @hit: set to the first part of the sane map the range touches that is
+ *	not RAM: a region, or a gap of the map (type 0, end NO_LIMIT past
+ *	the last entry)
+ *
+ * The kernel, its page tables, start_info, the P2M list and the initrd
+ * must lie in RAM; every page a byte of the range is in counts.
+ *
+ * Return: true when the range touches a page that is not RAM.
+ */
+bool __memplan xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
+				    u64 size, struct xen_memplan_region *hit)
+{
+	unsigned long s = PFN_DOWN(start), e = PFN_UP(start + size);
+	unsigned long prev = 0;
+	unsigned int i;
+
+	for (i = 0; i < plan->nr_map && s < e; i++) {
+		const struct xen_memplan_region *r = &plan->map[i];
+
+		if (r->end <= s) {
+			prev = r->end;
+			continue;
+		}
+		if (r->start > s) {
+			hit->start = prev;
+			hit->end = r->start;
+			hit->type = 0;
+			return true;
+		}
+		if (r->type != E820_TYPE_RAM) {
+			*hit = *r;
+			return true;
+		}
+		prev = r->end;
+		s = prev;
+	}
+	if (s >= e)
+		return false;
+	hit->start = prev;
+	hit->end = XEN_MEMPLAN_NO_LIMIT;
+	hit->type = 0;
+	return true;
+}
+
 const char *__memplan xen_memplan_problem_name(enum xen_memplan_problem_kind kind)
 {
 	static const char * const names[] = {

@@ -157,6 +157,8 @@ struct xen_memplan {
 
 int xen_memplan_build(const struct xen_memplan_input *in,
 		      struct xen_memplan *plan);
+bool xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
+			  u64 size, struct xen_memplan_region *hit);
 const char *xen_memplan_problem_name(enum xen_memplan_problem_kind kind);
 
 #endif /* _XEN_MEMPLAN_H */

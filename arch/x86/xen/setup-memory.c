@@ -12,8 +12,9 @@
  *     xen_memplan_build()         -> the plan, its problems printed
  *     e820_table                  <- plan.guest + the ISA hole
  *     xen_extra_mem[]             <- plan.extra (memblock-reserved)
- *     kernel, page tables, mfn_list, initrd checked against the map, the
- *        last two moved when they sit in a hole
+ *     kernel (to _end, brk included), start_info, page tables, mfn_list,
+ *        initrd checked against the map: the last two moved when they sit
+ *        in a hole, the others stop the boot naming both ranges
  *     remap chain                 <- MFNs of the RAM under holes (below)
  *     XENMEM_decrease_reservation <- plan.release (no RAM above for them)
  *     set_phys_range_identity()   <- plan.identity
@@ -332,21 +333,27 @@ void __init xen_inv_extra_mem(void)
 }
 #endif
 
-/* [start, start + size) lies outside every RAM entry of Xen's map. */
+/* [start, start + size) touches a page that is not RAM in Xen's map. */
 bool __init xen_is_e820_reserved(phys_addr_t start, phys_addr_t size)
 {
-	unsigned long s = PFN_DOWN(start), e = PFN_UP(start + size);
-	unsigned int i;
+	struct xen_memplan_region hit;
 
-	if (!size)
-		return false;
-	for (i = 0; i < xen_plan.nr_map; i++) {
-		const struct xen_memplan_region *r = &xen_plan.map[i];
+	return size && xen_memplan_conflict(&xen_plan, start, size, &hit);
+}
 
-		if (r->type == E820_TYPE_RAM && r->start <= s && e <= r->end)
-			return false;
-	}
-	return true;
+/* What cannot move must be RAM: else stop, naming both ranges. */
+static void __init xen_memory_check_fixed(const char *what, phys_addr_t start,
+					  phys_addr_t size)
+{
+	struct xen_memplan_region hit;
+
+	if (!xen_memplan_conflict(&xen_plan, start, size, &hit))
+		return;
+	pr_emerg("%s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u\n",
+		 what, (u64)start, (u64)(start + size - 1),
+		 hit.type ? "entry" : "gap", hit.start, hit.end, hit.type);
+	xen_raw_console_write("xen_memory: kernel memory conflicts with the E820 map\n");
+	panic("xen_memory: %s conflicts with the E820 map, see above\n", what);
 }
 
 /* Reserves and returns size bytes of free RAM we start with, or 0. */
@@ -590,11 +597,10 @@ char * __init xen_memory_setup(void)
 	xen_memory_fill_e820(&xen_plan);
 	xen_memory_add_extra(&xen_plan);
 
-	/* Relocating kernel text is not an option: fail loudly now. */
-	if (xen_is_e820_reserved(text, __pa_symbol(_end) - text)) {
-		xen_raw_console_write("xen_memory: kernel image in an E820 hole\n");
-		panic("xen_memory: kernel image in an E820 hole\n");
-	}
+	/* Relocating these is not an option: fail loudly now. */
+	xen_memory_check_fixed("kernel image and brk", text,
+			       __pa_symbol(_end) - text);
+	xen_memory_check_fixed("start_info", __pa(xen_start_info), PAGE_SIZE);
 	xen_pt_check_e820();
 	xen_memory_reserve_mfn_list();
 	xen_memory_move_initrd();
