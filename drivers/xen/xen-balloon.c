@@ -34,6 +34,7 @@
 #include <linux/device.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -46,8 +47,23 @@
 #define PAGES_TO_KB(p)	((unsigned long)(p) << (PAGE_SHIFT - 10))
 
 #ifdef CONFIG_MEMORY_HOTPLUG
-/* Saved by the memory setup; kept for it, the balloon does not hotplug. */
+/* max_mem_size before the memory setup clamped it to the E820's RAM. */
 u64 xen_saved_max_mem_size;
+
+/**
+ * xen_balloon_lift_mem_limit - give memory hotplug back its own limit
+ *
+ * The memory setup keeps boot-time hotplug (ACPI memory devices and the
+ * like) inside the RAM Xen gave us until the toolstack talks to the
+ * balloon: the first memory/target event, as upstream.
+ */
+void xen_balloon_lift_mem_limit(void)
+{
+	if (xen_saved_max_mem_size)
+		max_mem_size = xen_saved_max_mem_size;
+}
+#else
+static inline void xen_balloon_lift_mem_limit(void) { }
 #endif
 
 /* ---- xenstore memory/target (KiB), written by xl mem-set ---------------- */
@@ -84,6 +100,7 @@ static void balloon_target_changed(struct xenbus_watch *watch,
 	char *s;
 	int err;
 
+	xen_balloon_lift_mem_limit();
 	s = xenbus_read(XBT_NIL, "memory", "target", NULL);
 	if (IS_ERR(s))
 		return;	/* dom0 may have none */

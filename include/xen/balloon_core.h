@@ -149,5 +149,8 @@ int xen_balloon_parse_ulong(const char *buf, unsigned long min,
 			    unsigned long max, unsigned long *val);
 int xen_balloon_parse_bool(const char *buf, bool *val);
 int xen_balloon_check_input(const char *buf, size_t count);
+#ifdef CONFIG_MEMORY_HOTPLUG
+void xen_balloon_lift_mem_limit(void);
+#endif
 
 #endif /* _XEN_BALLOON_CORE_H */

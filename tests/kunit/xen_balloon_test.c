@@ -12,8 +12,10 @@
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <xen/balloon_core.h>
+#include <xen/xen.h>
 
 #define FAKE_KERNEL	64
 #define FAKE_EXTRA	1100
@@ -1092,6 +1094,33 @@ static void stop_reasons_have_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NR), "unknown");
 }
 
+/*
+ * The memory setup clamps max_mem_size to the E820's RAM for the boot;
+ * the first memory/target event must give hotplug its own limit back.
+ */
+static void boot_clamp_of_hotplug_limit_is_lifted(struct kunit *test)
+{
+#ifdef CONFIG_MEMORY_HOTPLUG
+	u64 saved = xen_saved_max_mem_size, limit = max_mem_size;
+
+	xen_saved_max_mem_size = SZ_1G * 64ULL;
+	max_mem_size = SZ_1G;
+	xen_balloon_lift_mem_limit();
+	KUNIT_EXPECT_EQ(test, max_mem_size, SZ_1G * 64ULL);
+
+	/* Nothing saved (no Xen memory setup ran): nothing to lift. */
+	xen_saved_max_mem_size = 0;
+	max_mem_size = SZ_1G;
+	xen_balloon_lift_mem_limit();
+	KUNIT_EXPECT_EQ(test, max_mem_size, (u64)SZ_1G);
+
+	xen_saved_max_mem_size = saved;
+	max_mem_size = limit;
+#else
+	kunit_skip(test, "no memory hotplug");
+#endif
+}
+
 static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(grows_to_target_in_batches),
 	KUNIT_CASE(identity_foreign_backed_and_hole_pfns_are_refused),
@@ -1119,6 +1148,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
 	KUNIT_CASE(stop_reasons_have_names),
+	KUNIT_CASE(boot_clamp_of_hotplug_limit_is_lifted),
 	{}
 };
 

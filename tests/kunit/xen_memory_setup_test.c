@@ -9,9 +9,9 @@
  *     RAM, the other three only where it has;
  *   - the RAM pfns the guest ends with take their machine frames from
  *     distinct initial pfns (populated RAM and remap sources are disjoint);
- *   - pages under holes = remapped + released + kept below 1 MiB, remap
- *     sources and targets have the same size, and pages are released only
- *     when no E820 RAM is left above nr_pages;
+ *   - pages under holes = remapped + released (the ISA hole included),
+ *     remap sources and targets have the same size, and pages are released
+ *     only when no E820 RAM is left above nr_pages;
  *   - the balloon room respects max: and the ratio cap and is used fully
  *     while RAM is left;
  *   - a model of the three-level tree applying the identity ranges and the
@@ -21,6 +21,7 @@
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
+#include <linux/pfn.h>
 #include <linux/sort.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
@@ -32,8 +33,14 @@
 #define ACPI	E820_TYPE_ACPI
 #define UNUS	E820_TYPE_UNUSABLE
 
+#define NVS	E820_TYPE_NVS
+
 #define MIB(x)	((u64)(x) << 20)
 #define GIB(x)	((u64)(x) << 30)
+#define TIB(x)	((u64)(x) << 40)
+
+/* The most entries any kernel's E820 holds: 128 + 3 per NUMA node. */
+#define BIG_MAP		3200
 #define PFN(b)	((unsigned long)((b) >> PAGE_SHIFT))
 
 /* MAXMEM of x86_64 with 4-level paging, in pfns. */
@@ -139,26 +146,32 @@ static void qemu_pc_below_4g_max_leaves_rest_unusable(struct kunit *test)
 	expect_range(test, &p->identity[0], 0x9f, 0x100);
 	expect_range(test, &p->identity[1], 0xbffe0, XEN_MEMPLAN_NO_LIMIT);
 
+	/* The RAM Xen put under the ISA hole moves above, before the room. */
 	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL);
-	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
-	KUNIT_EXPECT_EQ(test, p->remapped, 0UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x61UL);
 	KUNIT_EXPECT_EQ(test, p->released, 0UL);
+	KUNIT_ASSERT_EQ(test, p->nr_remap, 1U);
+	KUNIT_EXPECT_EQ(test, p->remap[0].src, 0x9fUL);
+	KUNIT_EXPECT_EQ(test, p->remap[0].dst, 0x40000UL);
+	KUNIT_EXPECT_EQ(test, p->remap[0].n, 0x61UL);
 
 	KUNIT_ASSERT_EQ(test, p->nr_ram, 2U);
 	expect_range(test, &p->ram[1], 0x100, 0x40000);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	expect_range(test, &p->extra[0], 0x40000, 0x80000);
+	expect_range(test, &p->extra[0], 0x40000, 0x80061);
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x40000UL);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	expect_range(test, &p->unusable[0], 0x80000, 0xbffe0);
+	expect_range(test, &p->unusable[0], 0x80061, 0xbffe0);
 
 	KUNIT_ASSERT_EQ(test, p->nr_guest, 8U);
-	expect_region(test, &p->guest[3], 0x100, 0x80000, RAM);
-	expect_region(test, &p->guest[4], 0x80000, 0xbffe0, UNUS);
-	KUNIT_EXPECT_EQ(test, p->ram_end, 0x80000UL);
+	expect_region(test, &p->guest[3], 0x100, 0x80061, RAM);
+	expect_region(test, &p->guest[4], 0x80061, 0xbffe0, UNUS);
+	KUNIT_EXPECT_EQ(test, p->ram_end, 0x80061UL);
 
 	/* The boundary at 3 GiB - 128 KiB: one leaf and one mid. */
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
-	KUNIT_EXPECT_EQ(test, p->brk_remap, 0UL);
+	/* The remap targets: mid 1 and leaf 0x200. */
+	KUNIT_EXPECT_EQ(test, p->brk_remap, 2UL);
 }
 
 static const struct e820_entry qemu_pc_2g_plus_high[] = {
@@ -184,11 +197,11 @@ static void qemu_pc_above_4g_extra_skips_the_pci_hole(struct kunit *test)
 	expect_range(test, &p->identity[2], 0x180000, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
 	expect_range(test, &p->extra[0], 0x40000, 0x7ffe0);
-	expect_range(test, &p->extra[1], 0x100000, 0x140020);
+	expect_range(test, &p->extra[1], 0x100000, 0x140081);
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x80000UL);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	expect_range(test, &p->unusable[0], 0x140020, 0x180000);
-	KUNIT_EXPECT_EQ(test, p->ram_end, 0x140020UL);
+	expect_range(test, &p->unusable[0], 0x140081, 0x180000);
+	KUNIT_EXPECT_EQ(test, p->ram_end, 0x140081UL);
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
 }
 
@@ -199,7 +212,8 @@ static void qemu_pc_above_4g_no_max_takes_all_ram(struct kunit *test)
 					ARRAY_SIZE(qemu_pc_2g_plus_high),
 					0x40000, 0, true);
 
-	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0xbffe0UL);
+	/* All RAM above but the 0x61 pages the ISA hole's frames take. */
+	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0xbffe0UL - 0x61);
 	KUNIT_EXPECT_EQ(test, p->capped_pages, LIMIT_64T - 0x40000 - 0x200000);
 	KUNIT_EXPECT_EQ(test, p->nr_unusable, 0U);
 	KUNIT_EXPECT_EQ(test, p->ram_end, 0x180000UL);
@@ -213,7 +227,7 @@ static void qemu_pc_above_4g_no_max_takes_all_ram(struct kunit *test)
  */
 static void tiny_start_huge_max_caps_room_not_budget(struct kunit *test)
 {
-	const unsigned long start = 0x8000;
+	const unsigned long start = 0x8000, isa = 0x61;
 	const unsigned long cap = XEN_MEMPLAN_EXTRA_RATIO * start;
 	const unsigned long maxes[] = { start + cap, ~0UL };
 	unsigned long brk, brk_identity;
@@ -226,11 +240,11 @@ static void tiny_start_huge_max_caps_room_not_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->capped_pages, PFN(GIB(1024)) - start - cap);
 	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_EXTRA_CAPPED), 1U);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	expect_range(test, &p->extra[0], start, start + cap);
+	expect_range(test, &p->extra[0], start, start + isa + cap);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
-	expect_range(test, &p->unusable[0], start + cap, 0x7ffe0);
+	expect_range(test, &p->unusable[0], start + isa + cap, 0x7ffe0);
 	expect_range(test, &p->unusable[1], 0x100000, 0x180000);
-	KUNIT_EXPECT_EQ(test, p->ram_end, start + cap);
+	KUNIT_EXPECT_EQ(test, p->ram_end, start + isa + cap);
 	brk = p->brk_pages;
 	brk_identity = p->brk_identity;
 	KUNIT_EXPECT_LE(test, brk, 4UL);
@@ -304,14 +318,16 @@ static void seed002_max_next_to_hole_balloons_to_max(struct kunit *test)
 	expect_range(test, &p->identity[0], 0x9f, 0x100);
 	expect_range(test, &p->identity[1], 0x93c00, 0x100000);
 	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
-	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
+	/* The ISA hole's 0x61 frames push the last of the room above 4 GiB. */
+	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
 	expect_range(test, &p->extra[0], 0x40000, 0x93c00);
+	expect_range(test, &p->extra[1], 0x100000, 0x100061);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	expect_range(test, &p->unusable[0], 0x100000, 0x16c400);
-	KUNIT_EXPECT_EQ(test, p->kept_low, 0x61UL);
+	expect_range(test, &p->unusable[0], 0x100061, 0x16c400);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x61UL);
 
-	/* Ballooning up: the start, less what was released, plus extra. */
-	reach = 0x40000 - p->released + p->extra_pages;
+	/* Ballooning up: the start, less what was released, plus the room. */
+	reach = 0x40000 - p->released + p->balloon_pages;
 	KUNIT_EXPECT_EQ(test, reach, 0x93c00UL);
 	for (i = 0; i < p->nr_extra; i++)
 		for (j = 0; j < p->nr_identity; j++)
@@ -346,14 +362,16 @@ static void seed002_qemu_map_takes_last_pages_above_4g(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 2U);
 	expect_range(test, &p->extra[0], 0x40000, 0x93be0);
-	expect_range(test, &p->extra[1], 0x100000, 0x100020);
+	expect_range(test, &p->extra[1], 0x100000, 0x100020 + 0x61);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	expect_range(test, &p->unusable[0], 0x100020, 0x16c400);
+	expect_range(test, &p->unusable[0], 0x100020 + 0x61, 0x16c400);
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 3U);
 	expect_range(test, &p->identity[1], 0x93be0, 0x100000);
 	expect_range(test, &p->identity[2], 0x16c400, XEN_MEMPLAN_NO_LIMIT);
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 343040UL);
-	KUNIT_EXPECT_EQ(test, p->brk_pages, 3UL);
+	/* Identity at 0x93be0 (leaf, mid) and 0x16c400 (mid); remap targets. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 3UL);
+	KUNIT_EXPECT_EQ(test, p->brk_pages, 5UL);
 }
 
 static const struct e820_entry seed002_2365[] = {
@@ -366,7 +384,10 @@ static const struct e820_entry seed002_2365[] = {
 	{ GIB(4), MIB(4096 - 2365), RAM },
 };
 
-/* max: ends 1 MiB below a 2 MiB-unaligned hole: that MiB is unusable. */
+/*
+ * max: ends 1 MiB below a 2 MiB-unaligned hole (less the ISA hole's
+ * frames, remapped first): the rest of that MiB is unusable.
+ */
 static void max_inside_leaf_before_hole_leaves_gap_missing(struct kunit *test)
 {
 	struct xen_memplan *p = plan_of(test, seed002_2365,
@@ -375,8 +396,8 @@ static void max_inside_leaf_before_hole_leaves_gap_missing(struct kunit *test)
 
 	expect_range(test, &p->identity[1], 0x93d00, 0x100000);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 2U);
-	expect_range(test, &p->unusable[0], 0x93c00, 0x93d00);
-	expect_region(test, &p->guest[4], 0x93c00, 0x93d00, UNUS);
+	expect_range(test, &p->unusable[0], 0x93c61, 0x93d00);
+	expect_region(test, &p->guest[4], 0x93c61, 0x93d00, UNUS);
 	/* Split: leaf 0x49e and mid 2 at 0x93d00, leaf and mid at 0x16c300. */
 	KUNIT_EXPECT_EQ(test, p->brk_identity, 4UL);
 }
@@ -425,8 +446,8 @@ static const struct e820_entry messy_map[] = {
 	{ 0x60000000, 0x800, RAM },			/* 6: no whole page */
 };
 
-/* Overlaps go to the stricter type, and each fix names Xen's entries. */
-static void overlapping_unsorted_entries_stricter_type_wins(struct kunit *test)
+/* Overlaps go to the larger type, and each fix names Xen's entries. */
+static void overlapping_unsorted_entries_larger_type_wins(struct kunit *test)
 {
 	struct xen_memplan *p = plan_of(test, messy_map, ARRAY_SIZE(messy_map),
 					0x20000, LIMIT_64T, false);
@@ -549,11 +570,11 @@ static void max_below_start_keeps_only_remap_targets(struct kunit *test)
 					0x40000, 0x20000, true);
 
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0UL);
-	KUNIT_EXPECT_EQ(test, p->remapped, 0x100UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0x61UL + 0x100);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
-	expect_range(test, &p->extra[0], 0x40000, 0x40100);
+	expect_range(test, &p->extra[0], 0x40000, 0x40161);
 	KUNIT_ASSERT_EQ(test, p->nr_unusable, 1U);
-	expect_range(test, &p->unusable[0], 0x40100, 0x80000);
+	expect_range(test, &p->unusable[0], 0x40161, 0x80000);
 }
 
 static const struct e820_entry no_room[] = {
@@ -740,7 +761,7 @@ static const char *check_plan(struct ms_ctx *c,
 			      const struct xen_memplan *p, struct span *sp,
 			      unsigned int max_sp)
 {
-	unsigned long limit = in->p2m_limit, pos, sum, room, lowtop;
+	unsigned long limit = in->p2m_limit, pos, sum, room;
 	unsigned long ram_pages = 0;
 	unsigned int i, n = 0;
 
@@ -781,7 +802,6 @@ static const char *check_plan(struct ms_ctx *c,
 	}
 
 	/* Frames come from distinct initial pfns: ram and remap sources. */
-	lowtop = in->dom0 ? XEN_MEMPLAN_LOW_PFNS : 0;
 	n = 0;
 	for (i = 0; i < p->nr_ram; i++)
 		sp[n++] = (struct span){ p->ram[i].start, p->ram[i].end, 0 };
@@ -791,7 +811,7 @@ static const char *check_plan(struct ms_ctx *c,
 		if (n == max_sp)
 			return fail(c, "too many spans");
 		sp[n++] = (struct span){ m->src, m->src + m->n, 1 };
-		if (m->src < lowtop || m->src + m->n > p->initial_end)
+		if (m->src + m->n > p->initial_end)
 			return fail(c, "remap src %#lx out of bounds", m->src);
 		if (in_map_type(p, m->src, m->src + m->n, true) ||
 		    !in_map_type(p, m->src, m->src + m->n, false))
@@ -809,9 +829,9 @@ static const char *check_plan(struct ms_ctx *c,
 	/* Pages released == pages regained, unless there is no room. */
 	if (sum != p->remapped)
 		return fail(c, "remap list %lu != remapped %lu", sum, p->remapped);
-	if (p->remapped + p->released + p->kept_low != p->hole_pages)
-		return fail(c, "holes %lu != remapped %lu + released %lu + kept %lu",
-			    p->hole_pages, p->remapped, p->released, p->kept_low);
+	if (p->remapped + p->released != p->hole_pages)
+		return fail(c, "holes %lu != remapped %lu + released %lu",
+			    p->hole_pages, p->remapped, p->released);
 	if (ram_pages + p->hole_pages != p->initial_end)
 		return fail(c, "ram %lu + holes %lu != initial %lu", ram_pages,
 			    p->hole_pages, p->initial_end);
@@ -851,6 +871,37 @@ static const char *check_plan(struct ms_ctx *c,
 	return NULL;
 }
 
+/*
+ * Plans a map for the P2M our tree would size (the map's end, whole GiB)
+ * and checks every invariant; the plan is for more checks.
+ */
+static struct xen_memplan *plan_checked(struct kunit *test,
+					const struct e820_entry *map,
+					unsigned int nr, unsigned long nr_pages,
+					unsigned long max_pages, bool dom0)
+{
+	struct ms_ctx *c = test->priv;
+	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
+					sizeof(*sp), GFP_KERNEL);
+	struct xen_memplan_input in = {
+		.map = map, .nr_map = nr, .nr_pages = nr_pages,
+		.max_pages = max_pages, .pfn_limit = LIMIT_64T, .dom0 = dom0,
+	};
+	const char *why;
+
+	KUNIT_ASSERT_NOT_NULL(test, sp);
+	in.p2m_limit = 0;
+	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
+	in.p2m_limit = round_up(max(c->plan->map[c->plan->nr_map - 1].end,
+				    nr_pages), 512 * 512);
+	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
+	why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
+	KUNIT_EXPECT_NULL_MSG(test, why, "map of %u entries at %#llx: %s", nr,
+			      map[0].addr, why);
+	kunit_kfree(test, sp);
+	return c->plan;
+}
+
 /* The invariants hold for every case of the table above, too. */
 static void table_maps_satisfy_invariants(struct kunit *test)
 {
@@ -874,29 +925,11 @@ static void table_maps_satisfy_invariants(struct kunit *test)
 		{ low_hole, ARRAY_SIZE(low_hole), 0x40000, 0x20000, true },
 		{ no_room, 3, 0x20000, 0, false },
 	};
-	struct ms_ctx *c = test->priv;
-	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
-					sizeof(*sp), GFP_KERNEL);
 	unsigned int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, sp);
-	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		struct xen_memplan_input in = {
-			.map = t[i].map, .nr_map = t[i].nr,
-			.nr_pages = t[i].nr_pages, .max_pages = t[i].max_pages,
-			.pfn_limit = LIMIT_64T, .dom0 = t[i].dom0,
-		};
-		const char *why;
-
-		/* The tree our P2M would size: the map's end, whole GiB. */
-		in.p2m_limit = 0;
-		KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
-		in.p2m_limit = round_up(max(c->plan->map[c->plan->nr_map - 1].end,
-					    t[i].nr_pages), 512 * 512);
-		KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
-		why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
-		KUNIT_EXPECT_NULL_MSG(test, why, "table map %u: %s", i, why);
-	}
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		plan_checked(test, t[i].map, t[i].nr, t[i].nr_pages,
+			     t[i].max_pages, t[i].dom0);
 }
 
 /* xorshift64*: the seed alone reproduces a map. */
@@ -913,20 +946,32 @@ static u64 rnd(u64 *s, u64 n)
 	return n ? rnd_next(s) % n : 0;
 }
 
-/* A map of up to 12 entries within 64 GiB, sometimes hostile. */
+/*
+ * A map of up to 12 entries within 64 GiB, sometimes hostile; one seed in
+ * 64 gives a big one instead: up to BIG_MAP entries anywhere below 64 TiB,
+ * and nr_pages up to 16 TiB.
+ */
 static void random_input(u64 seed, struct e820_entry *map,
 			 struct xen_memplan_input *in)
 {
 	static const u32 types[] = { RAM, RAM, RAM, RES, RES, ACPI,
 				     E820_TYPE_NVS, UNUS };
-	u64 s = seed * 2 + 1, addr = 0;
+	u64 s = seed * 2 + 1, addr = 0, span = 0;
 	unsigned long top;
-	unsigned int i, nr = 1 + rnd(&s, 12);
+	bool big = !(seed % 64);
+	unsigned int i, nr = 1 + rnd(&s, big ? BIG_MAP : 12);
 	bool hostile = !rnd(&s, 4);
 
+	if (big)
+		span = TIB(64) / nr;
 	for (i = 0; i < nr; i++) {
 		u64 gap = rnd(&s, 3) ? rnd(&s, 4) * MIB(rnd(&s, 2) ? 1 : 256) : 0;
 		u64 len = MIB(1 + rnd(&s, 4096));
+
+		if (big) {
+			gap = rnd(&s, 2) ? PFN_PHYS(rnd(&s, PFN(span / 2))) : 0;
+			len = PFN_PHYS(1 + rnd(&s, PFN(span / 2)));
+		}
 
 		if (hostile) {
 			gap += rnd(&s, 3) ? 0 : rnd(&s, 0x10000);
@@ -955,7 +1000,7 @@ static void random_input(u64 seed, struct e820_entry *map,
 	in->map = map;
 	in->nr_map = nr;
 	in->dom0 = rnd(&s, 2);
-	in->nr_pages = 1 + rnd(&s, top + top / 8);
+	in->nr_pages = 1 + rnd(&s, min_t(u64, top + top / 8, PFN(TIB(16))));
 	in->max_pages = rnd(&s, 4) ? rnd(&s, 2 * top) : 0;
 	in->pfn_limit = rnd(&s, 8) ? LIMIT_64T : max_t(unsigned long, 1, rnd(&s, top));
 	in->p2m_limit = round_up(max(top, in->nr_pages), 512 * 512);
@@ -968,12 +1013,14 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 	struct ms_ctx *c = test->priv;
 	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
 					sizeof(*sp), GFP_KERNEL);
-	struct e820_entry map[12];
+	struct e820_entry *map = kunit_kcalloc(test, BIG_MAP, sizeof(*map),
+					       GFP_KERNEL);
 	unsigned int fatal = 0, bad = 0;
 	unsigned int layouts = 0;
 	u64 seed;
 
 	KUNIT_ASSERT_NOT_NULL(test, sp);
+	KUNIT_ASSERT_NOT_NULL(test, map);
 	for (seed = 1; seed <= 10000; seed++) {
 		struct xen_memplan_input in;
 		const char *why;
@@ -999,6 +1046,487 @@ static void random_maps_satisfy_invariants(struct kunit *test)
 	kunit_info(test, "xm-stat random_layouts=%u\n", layouts);
 }
 
+/* ---- Maps as long as the kernel's E820 can hold ---- */
+
+/* RAM of 4 MiB and a bit, then a small table of some type, n times. */
+static void long_map(struct e820_entry *map, unsigned int n)
+{
+	static const u32 tables[] = { RES, ACPI, NVS, RES };
+	u64 addr = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		bool ram = !(i % 2);
+
+		map[i].addr = addr;
+		map[i].size = ram ? MIB(4) + (i % 7) * 0x1000 + (i % 3 ? 0 : 0x800) :
+				    0x10000 + (i % 5) * 0x1000;
+		map[i].type = ram ? RAM : tables[(i / 2) % ARRAY_SIZE(tables)];
+		addr += map[i].size + (i % 11 ? 0 : MIB(1));
+	}
+}
+
+static unsigned long ram_pages_of(const struct xen_memplan *p)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_map; i++)
+		if (p->map[i].type == RAM)
+			n += p->map[i].end - p->map[i].start;
+	return n;
+}
+
+/*
+ * Maps of 131 (E820_MAX_ENTRIES without NUMA), 1000 and BIG_MAP entries:
+ * every entry the kernel's E820 can hold is planned, the rest is ignored
+ * and said so, and the plan keeps its invariants either way.
+ */
+static void maps_of_131_1000_3200_entries(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 131, 1000, BIG_MAP };
+	struct e820_entry *map = kunit_kcalloc(test, BIG_MAP, sizeof(*map),
+					       GFP_KERNEL);
+	unsigned int i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, map);
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned int n = sizes[i], taken = min_t(unsigned int, n, E820_MAX_ENTRIES);
+		const struct e820_entry *last = &map[taken - 1];
+		unsigned long want = 0, end;
+		struct xen_memplan *p;
+
+		long_map(map, n);
+		for (j = 0; j < taken; j++)
+			if (map[j].type == RAM)
+				want += PFN_DOWN(map[j].addr + map[j].size) -
+					PFN_UP(map[j].addr);
+		end = last->type == RAM ? PFN_DOWN(last->addr + last->size) :
+					  PFN_UP(last->addr + last->size);
+
+		p = plan_checked(test, map, n, want / 2, 0, true);
+		KUNIT_EXPECT_EQ_MSG(test, count_problems(p, XEN_MEMPLAN_TRUNCATED),
+				    n > E820_MAX_ENTRIES ? 1U : 0U, "%u entries", n);
+		KUNIT_EXPECT_EQ_MSG(test, ram_pages_of(p), want, "%u entries", n);
+		KUNIT_EXPECT_EQ_MSG(test, p->map[p->nr_map - 1].end, end,
+				    "%u entries", n);
+	}
+}
+
+/* ---- Overlaps and rounding as the kernel's own E820 code does them ---- */
+
+static const struct e820_entry nvs_under_reserved[] = {
+	{ 0, MIB(64) - 0x1000, RAM },
+	{ MIB(64), 0x12000, NVS },
+	{ MIB(64) - 0x1000, 0x14000, RES },		/* over all of 1 */
+	{ MIB(64) + 0x13000, GIB(1) - MIB(64) - 0x13000, RAM },
+	{ GIB(1), 0x2000, ACPI },
+	{ GIB(1), 0x3000, RES },			/* over all of 4 */
+	{ GIB(1) + 0x3000, GIB(1), RAM },
+	{ GIB(2) + 0x3000, 0x800, NVS },		/* shares a page with 8 */
+	{ GIB(2) + 0x3800, 0x1800, RES },
+};
+
+/*
+ * Where entries overlap, the larger type number wins, as in
+ * e820__update_table(): ACPI NVS and ACPI data under a reserved entry stay
+ * what they are (NVS is saved across suspend), and a page two tables share
+ * goes to the larger type.
+ */
+static void nvs_overlapped_by_reserved_stays_nvs(struct kunit *test)
+{
+	struct xen_memplan *p = plan_checked(test, nvs_under_reserved,
+					     ARRAY_SIZE(nvs_under_reserved),
+					     0x20000, 0, true);
+
+	KUNIT_ASSERT_EQ(test, p->nr_map, 10U);
+	expect_region(test, &p->map[0], 0, 0x3fff, RAM);
+	expect_region(test, &p->map[1], 0x3fff, 0x4000, RES);
+	expect_region(test, &p->map[2], 0x4000, 0x4012, NVS);
+	expect_region(test, &p->map[3], 0x4012, 0x4013, RES);
+	expect_region(test, &p->map[4], 0x4013, 0x40000, RAM);
+	expect_region(test, &p->map[5], 0x40000, 0x40002, ACPI);
+	expect_region(test, &p->map[6], 0x40002, 0x40003, RES);
+	expect_region(test, &p->map[7], 0x40003, 0x80003, RAM);
+	expect_region(test, &p->map[8], 0x80003, 0x80004, NVS);
+	expect_region(test, &p->map[9], 0x80004, 0x80005, RES);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_OVERLAP), 2U);
+}
+
+static const struct e820_entry ram_meets_mid_page[] = {
+	{ 0, 0x1800, RAM },
+	{ 0x1800, MIB(16) - 0x1800, RAM },
+	{ MIB(16), 0x800, ACPI },
+	{ MIB(16) + 0x800, MIB(16) - 0x800, RAM },
+};
+
+/*
+ * Two RAM entries that meet mid-page are one range before rounding: the
+ * page they share stays RAM. A table that ends mid-page keeps that page.
+ */
+static void ram_entries_meeting_mid_page_keep_it(struct kunit *test)
+{
+	struct xen_memplan *p = plan_checked(test, ram_meets_mid_page,
+					     ARRAY_SIZE(ram_meets_mid_page),
+					     0x1800, 0, false);
+
+	KUNIT_ASSERT_EQ(test, p->nr_map, 3U);
+	expect_region(test, &p->map[0], 0, 0x1000, RAM);
+	expect_region(test, &p->map[1], 0x1000, 0x1001, ACPI);
+	expect_region(test, &p->map[2], 0x1001, 0x2000, RAM);
+	KUNIT_EXPECT_EQ(test, ram_pages_of(p), 0x1fffUL);
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 1UL);
+}
+
+static const struct e820_entry isa_no_room[] = {
+	{ 0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, MIB(256) - 0x100000, RAM },
+};
+
+/*
+ * The ~97 frames Xen put under dom0's ISA hole are remapped above
+ * nr_pages like any hole's (qemu_pc_* above), or released when no RAM is
+ * left there; never kept out of reach. The pfns stay identity.
+ */
+static void dom0_isa_hole_frames_released_without_room(struct kunit *test)
+{
+	struct xen_memplan *p = plan_checked(test, isa_no_room,
+					     ARRAY_SIZE(isa_no_room), 0x10000,
+					     0, true);
+
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL);
+	KUNIT_EXPECT_EQ(test, p->remapped, 0UL);
+	KUNIT_EXPECT_EQ(test, p->released, 0x61UL);
+	KUNIT_ASSERT_EQ(test, p->nr_release, 1U);
+	expect_range(test, &p->release[0], 0x9f, 0x100);
+	expect_range(test, &p->identity[0], 0x9f, 0x100);
+	KUNIT_EXPECT_EQ(test, count_problems(p, XEN_MEMPLAN_NO_ROOM), 1U);
+}
+
+/* ---- Bad input: named, read safely, fatal only without RAM ---- */
+
+#define PHYS_END	XEN_MEMPLAN_PHYS_END
+
+static const struct bad_map {
+	const char *what;
+	struct e820_entry map[3];
+	unsigned int nr;
+	enum xen_memplan_problem_kind kind;
+	int a;				/* the entry the boot line names */
+	unsigned long ram_pages;	/* what the plan keeps as RAM */
+	unsigned long end;		/* where the sane map ends */
+} bad_maps[] = {
+	{ "zero length", { { 0, MIB(16), RAM }, { MIB(16), 0, RES },
+			   { MIB(16), MIB(16), RAM } }, 3,
+	  XEN_MEMPLAN_ZERO_LENGTH, 1, 0x2000, 0x2000 },
+	{ "unsorted", { { MIB(16), MIB(16), RAM }, { 0, MIB(16), RAM } }, 2,
+	  XEN_MEMPLAN_UNSORTED, 1, 0x2000, 0x2000 },
+	{ "unaligned", { { 0, MIB(16) + 0x800, RAM },
+			 { MIB(16) + 0x800, MIB(1), RES } }, 2,
+	  XEN_MEMPLAN_UNALIGNED, 0, 0x1000, 0x1101 },
+	{ "overlapping", { { 0, MIB(32), RAM }, { MIB(16), MIB(32), NVS } }, 2,
+	  XEN_MEMPLAN_OVERLAP, 0, 0x1000, 0x3000 },
+	{ "past 2^52", { { 0, MIB(16), RAM }, { PHYS_END - GIB(1), GIB(2), RAM } },
+	  2, XEN_MEMPLAN_PAST_PHYS, 1, 0x1000 + PFN(GIB(1)), PFN(PHYS_END) },
+	{ "all past 2^52", { { 0, MIB(16), RAM }, { PHYS_END, GIB(1), RES } },
+	  2, XEN_MEMPLAN_PAST_PHYS, 1, 0x1000, 0x1000 },
+	{ "past 2^64", { { 0, MIB(16), RAM }, { ~0ULL - 0xfff, 0x2000, RES } },
+	  2, XEN_MEMPLAN_PAST_PHYS, 1, 0x1000, 0x1000 },
+	{ "RAM under a page", { { 0, MIB(16), RAM }, { MIB(32), 0x800, RAM } },
+	  2, XEN_MEMPLAN_SUB_PAGE, 1, 0x1000, 0x1000 },
+};
+
+static void bad_entries_named_and_read_safely(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(bad_maps); i++) {
+		const struct bad_map *b = &bad_maps[i];
+		struct xen_memplan *p = plan_checked(test, b->map, b->nr, 0x800,
+						     0, true);
+		bool named = false;
+
+		for (j = 0; j < min_t(unsigned int, p->nr_problems,
+				      XEN_MEMPLAN_MAX_PROBLEMS); j++)
+			named |= p->problem[j].kind == b->kind &&
+				 p->problem[j].a == b->a;
+		KUNIT_EXPECT_TRUE_MSG(test, named, "%s: entry %d not named",
+				      b->what, b->a);
+		KUNIT_EXPECT_FALSE_MSG(test, p->fatal, "%s", b->what);
+		KUNIT_EXPECT_EQ_MSG(test, ram_pages_of(p), b->ram_pages, "%s",
+				    b->what);
+		KUNIT_EXPECT_EQ_MSG(test, p->map[p->nr_map - 1].end, b->end,
+				    "%s", b->what);
+	}
+}
+
+static const struct e820_entry ram_only_past_2_52[] = {
+	{ 0, MIB(1), RES },
+	{ PHYS_END, GIB(1), RAM },
+};
+
+/* Clipping at 2^52 leaves no RAM: the one case that must stop the boot. */
+static void only_ram_past_2_52_is_fatal(struct kunit *test)
+{
+	struct ms_ctx *c = test->priv;
+	struct xen_memplan_input in = {
+		.map = ram_only_past_2_52, .nr_map = 2, .nr_pages = 0x100,
+		.pfn_limit = LIMIT_64T, .p2m_limit = XEN_MEMPLAN_NO_LIMIT,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_memplan_build(&in, c->plan), -EINVAL);
+	KUNIT_EXPECT_EQ(test, count_problems(c->plan, XEN_MEMPLAN_PAST_PHYS), 1U);
+	KUNIT_EXPECT_EQ(test, count_problems(c->plan, XEN_MEMPLAN_NO_RAM), 1U);
+}
+
+/* ---- Maps of real machines, from public bug reports ---- */
+
+/*
+ * OpenXT xenclient-oe pull request 890 ("OXT-1318: Launch tboot from
+ * Xen.efi"), https://github.com/OpenXT/xenclient-oe/pull/890: the map
+ * Xen printed after tboot ("TBOOT RAM map"), a 16 GiB Intel laptop with
+ * tboot's own 3 MiB marked unusable at 8 MiB.
+ */
+static const struct e820_entry openxt_tboot[] = {
+	{ 0, 0x58000, RAM },
+	{ 0x58000, 0x59000 - 0x58000, RES },
+	{ 0x59000, 0x5f000 - 0x59000, RAM },
+	{ 0x5f000, 0x60000 - 0x5f000, RES },
+	{ 0x60000, 0x9f000 - 0x60000, RAM },
+	{ 0x9f000, 0xa0000 - 0x9f000, RES },
+	{ 0x100000, 0x800000 - 0x100000, RAM },
+	{ 0x800000, 0xb5f000 - 0x800000, UNUS },
+	{ 0xb5f000, 0xbcbff000 - 0xb5f000, RAM },
+	{ 0xbcbff000, 0xd92a5000 - 0xbcbff000, RES },
+	{ 0xd92a5000, 0xd92d6000 - 0xd92a5000, ACPI },
+	{ 0xd92d6000, 0xd9a5e000 - 0xd92d6000, RES },
+	{ 0xd9a5e000, 0xda1cf000 - 0xd9a5e000, NVS },
+	{ 0xda1cf000, 0xdb700000 - 0xda1cf000, RES },
+	{ 0xdbef0000, 0xdc000000 - 0xdbef0000, RES },
+	{ 0xdd000000, 0xdf800000 - 0xdd000000, RES },
+	{ 0xf8000000, 0xfc000000 - 0xf8000000, RES },
+	{ 0xfec00000, 0xfec01000 - 0xfec00000, RES },
+	{ 0xfed00000, 0xfed04000 - 0xfed00000, RES },
+	{ 0xfed1c000, 0xfed30000 - 0xfed1c000, RES },
+	{ 0xfed40000, 0xfed45000 - 0xfed40000, RES },
+	{ 0xfee00000, 0xfee01000 - 0xfee00000, RES },
+	{ 0xff000000, 0x100000000 - 0xff000000, RES },
+	{ 0x100000000, 0x41e800000 - 0x100000000, RAM },
+};
+
+/*
+ * home-assistant/operating-system issue 1634, "USB Z-Stick not working
+ * anymore", https://github.com/home-assistant/operating-system/issues/1634:
+ * a 2 GiB x86 board whose firmware puts ACPI NVS on page 0.
+ */
+static const struct e820_entry hassos_nvs_page0[] = {
+	{ 0, 0x1000, NVS },
+	{ 0x1000, 0xa0000 - 0x1000, RAM },
+	{ 0xc0000, 0x100000 - 0xc0000, RES },
+	{ 0x100000, 0xcfa9000 - 0x100000, RAM },
+	{ 0xcfa9000, 0xcfb2000 - 0xcfa9000, RES },
+	{ 0xcfb2000, 0xcfc5000 - 0xcfb2000, RAM },
+	{ 0xcfc5000, 0xcfcb000 - 0xcfc5000, RES },
+	{ 0xcfcb000, 0xcfdb000 - 0xcfcb000, RAM },
+	{ 0xcfdb000, 0xcfe0000 - 0xcfdb000, RES },
+	{ 0xcfe0000, 0xdef9000 - 0xcfe0000, RAM },
+	{ 0xdef9000, 0xdf69000 - 0xdef9000, RES },
+	{ 0xdf69000, 0xdf85000 - 0xdf69000, ACPI },
+	{ 0xdf85000, 0xdf89000 - 0xdf85000, NVS },
+	{ 0xdf89000, 0x80000000 - 0xdf89000, RAM },
+	{ 0xffc00000, 0xffc2a000 - 0xffc00000, RES },
+};
+
+/*
+ * intel/XenGT-Preview-kernel issue 7, "some operation quesions",
+ * https://github.com/intel/XenGT-Preview-kernel/issues/7: the 8 entries
+ * hvmloader gave a 2 GiB HVM guest, NVS just below the 4 GiB ROM.
+ */
+static const struct e820_entry xengt_hvmloader[] = {
+	{ 0x0, 0x9fc00, RAM },
+	{ 0x9fc00, 0x400, RES },
+	{ 0xf0000, 0x10000, RES },
+	{ 0x100000, 0x7f7ff000 - 0x100000, RAM },
+	{ 0x7f7ff000, 0x1000, RES },
+	{ 0xfc000000, 0xfdffd000 - 0xfc000000, RES },
+	{ 0xfdffd000, 0x3000, NVS },
+	{ 0xfe000000, 0x2000000, RES },
+};
+
+/*
+ * QubesOS/qubes-issues issue 1491, https://github.com/QubesOS/qubes-issues/issues/1491:
+ * the "Xen-e820 RAM map" of Xen 4.4.3 with dom0_mem=min:1024M, as far as
+ * the report quotes it (up to 0xfc000000): RAM cut by two NVS ranges.
+ */
+static const struct e820_entry qubes1491_xen443[] = {
+	{ 0x0, 0x9c800, RAM },
+	{ 0x9c800, 0xa0000 - 0x9c800, RES },
+	{ 0xe0000, 0x20000, RES },
+	{ 0x100000, 0xb97fc000 - 0x100000, RAM },
+	{ 0xb97fc000, 0xb9803000 - 0xb97fc000, NVS },
+	{ 0xb9803000, 0xba06e000 - 0xb9803000, RAM },
+	{ 0xba06e000, 0xba2fa000 - 0xba06e000, RES },
+	{ 0xba2fa000, 0xc98e0000 - 0xba2fa000, RAM },
+	{ 0xc98e0000, 0xc9af7000 - 0xc98e0000, RES },
+	{ 0xc9af7000, 0xc9e1c000 - 0xc9af7000, RAM },
+	{ 0xc9e1c000, 0xcab1f000 - 0xc9e1c000, NVS },
+	{ 0xcab1f000, 0xcafff000 - 0xcab1f000, RES },
+	{ 0xcafff000, 0x1000, RAM },
+	{ 0xcbc00000, 0xcfe00000 - 0xcbc00000, RES },
+	{ 0xf8000000, 0x4000000, RES },
+};
+
+/*
+ * Modelled on QubesOS/qubes-issues issue 8791, "xen hypervisor allocated
+ * kernel memory conflicts with E820",
+ * https://github.com/QubesOS/qubes-issues/issues/8791, fixed upstream in
+ * 6.12 (ACPI NVS overlapping Xen's allocations swapped with RAM): AMD
+ * laptops with a small ACPI NVS range at 64 MiB, under the dom0 kernel
+ * and its initial page tables. The sizes around it are ours.
+ */
+static const struct e820_entry qubes8791_like[] = {
+	{ 0, 0x9f000, RAM },
+	{ 0x9f000, 0xc0000 - 0x9f000, RES },
+	{ 0xe0000, 0x100000 - 0xe0000, RES },
+	{ 0x100000, 0x4000000 - 0x100000, RAM },
+	{ 0x4000000, 0x4012000 - 0x4000000, NVS },
+	{ 0x4012000, 0x9cbff000 - 0x4012000, RAM },
+	{ 0x9cbff000, 0x9dfff000 - 0x9cbff000, RES },
+	{ 0x9dfff000, 0x9e0ff000 - 0x9dfff000, ACPI },
+	{ 0x9e0ff000, 0x9f2ff000 - 0x9e0ff000, NVS },
+	{ 0x9f2ff000, 0x9ffff000 - 0x9f2ff000, RES },
+	{ 0x9ffff000, 0xa0000000 - 0x9ffff000, RAM },
+	{ 0xa0000000, 0xc0000000 - 0xa0000000, RES },
+	{ 0xf0000000, 0xf8000000 - 0xf0000000, RES },
+	{ 0xfd000000, 0x100000000 - 0xfd000000, RES },
+	{ 0x100000000, 0x43f380000 - 0x100000000, RAM },
+};
+
+/* Every table of a real map comes out with its type, and RAM as RAM. */
+static void expect_types_kept(struct kunit *test, const struct xen_memplan *p,
+			      const struct e820_entry *map, unsigned int nr,
+			      bool dom0)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		u64 end = map[i].addr + map[i].size;
+		bool ram = map[i].type == RAM || (dom0 && map[i].type == UNUS);
+		unsigned long s = ram ? PFN_UP(map[i].addr) : PFN_DOWN(map[i].addr);
+		unsigned long e = ram ? PFN_DOWN(end) : PFN_UP(end);
+
+		for (j = 0; j < p->nr_map; j++)
+			if (p->map[j].start <= s && e <= p->map[j].end)
+				break;
+		KUNIT_EXPECT_TRUE_MSG(test, j < p->nr_map &&
+				      p->map[j].type == (ram ? RAM : map[i].type),
+				      "entry %u [%#llx-%#llx] type %u", i,
+				      map[i].addr, end - 1, map[i].type);
+	}
+}
+
+static void real_machine_maps_keep_every_invariant(struct kunit *test)
+{
+	static const struct {
+		const struct e820_entry *map;
+		unsigned int nr;
+		unsigned long nr_pages, max_pages;
+		bool dom0;
+	} t[] = {
+		{ openxt_tboot, ARRAY_SIZE(openxt_tboot), PFN(GIB(2)), PFN(GIB(4)), true },
+		{ openxt_tboot, ARRAY_SIZE(openxt_tboot), PFN(GIB(4)), 0, true },
+		{ hassos_nvs_page0, ARRAY_SIZE(hassos_nvs_page0), PFN(MIB(512)), PFN(GIB(1)),
+		  true },
+		{ hassos_nvs_page0, ARRAY_SIZE(hassos_nvs_page0), PFN(MIB(1536)), 0, true },
+		{ xengt_hvmloader, ARRAY_SIZE(xengt_hvmloader), PFN(GIB(1)), 0, false },
+		{ qubes1491_xen443, ARRAY_SIZE(qubes1491_xen443), PFN(GIB(1)), 0, true },
+		{ qubes1491_xen443, ARRAY_SIZE(qubes1491_xen443), PFN(GIB(3)), 0, true },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), PFN(GIB(4)), PFN(GIB(8)), true },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct xen_memplan *p = plan_checked(test, t[i].map, t[i].nr,
+						     t[i].nr_pages,
+						     t[i].max_pages, t[i].dom0);
+
+		expect_types_kept(test, p, t[i].map, t[i].nr, t[i].dom0);
+		KUNIT_EXPECT_EQ_MSG(test, p->released, 0UL, "case %u", i);
+	}
+}
+
+/*
+ * Qubes 8791's layout: the NVS at 64 MiB stays NVS and identity (its
+ * contents are the firmware's), and the frames Xen put at those pfns move
+ * above nr_pages like any hole's.
+ */
+static void nvs_at_64m_under_dom0_is_identity_and_remapped(struct kunit *test)
+{
+	struct xen_memplan *p = plan_checked(test, qubes8791_like,
+					     ARRAY_SIZE(qubes8791_like),
+					     PFN(GIB(1)), PFN(GIB(2)), true);
+	unsigned int i;
+	bool moved = false;
+
+	expect_region(test, &p->map[3], 0x100, 0x4000, RAM);
+	expect_region(test, &p->map[4], 0x4000, 0x4012, NVS);
+	expect_range(test, &p->identity[1], 0x4000, 0x4012);
+	for (i = 0; i < p->nr_remap; i++)
+		moved |= p->remap[i].src <= 0x4000 &&
+			 p->remap[i].src + p->remap[i].n >= 0x4012;
+	KUNIT_EXPECT_TRUE(test, moved);
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL + 0x12);
+	KUNIT_EXPECT_EQ(test, p->remapped, p->hole_pages);
+}
+
+/*
+ * What cannot move (the kernel with its brk, start_info, the page tables)
+ * is checked against the map as 6.12 does, and the conflict is named: the
+ * NVS at 64 MiB under a kernel at 16-80 MiB (Qubes 8791), a gap, the end
+ * of the map; a range across two RAM entries that meet mid-page is RAM.
+ */
+static void fixed_areas_checked_against_the_map(struct kunit *test)
+{
+	static const struct {
+		const struct e820_entry *map;
+		unsigned int nr;
+		u64 start, size;
+		bool conflict;
+		unsigned long s, e;
+		u32 type;
+	} t[] = {
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(64),
+		  true, 0x4000, 0x4012, NVS },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(48),
+		  false },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), MIB(16), MIB(48) + 1,
+		  true, 0x4000, 0x4012, NVS },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), 0xc1000, 0x1000,
+		  true, 0xc0, 0xe0, 0 },
+		{ ram_meets_mid_page, ARRAY_SIZE(ram_meets_mid_page), 0x800, 0x1000,
+		  false },
+		{ ram_meets_mid_page, ARRAY_SIZE(ram_meets_mid_page), MIB(31), MIB(2),
+		  true, 0x2000, XEN_MEMPLAN_NO_LIMIT, 0 },
+	};
+	struct xen_memplan_region hit;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct xen_memplan *p = plan_checked(test, t[i].map, t[i].nr,
+						     0x1800, 0, true);
+		bool got = xen_memplan_conflict(p, t[i].start, t[i].size, &hit);
+
+		KUNIT_EXPECT_EQ_MSG(test, got, t[i].conflict, "case %u", i);
+		if (!got || !t[i].conflict)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, hit.start, t[i].s, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, hit.end, t[i].e, "case %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, hit.type, t[i].type, "case %u", i);
+	}
+}
+
 static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(qemu_pc_below_4g_max_leaves_rest_unusable),
 	KUNIT_CASE(qemu_pc_above_4g_extra_skips_the_pci_hole),
@@ -1009,7 +1537,7 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(seed002_qemu_map_takes_last_pages_above_4g),
 	KUNIT_CASE(max_inside_leaf_before_hole_leaves_gap_missing),
 	KUNIT_CASE(non_page_aligned_entries_round_ram_in_holes_out),
-	KUNIT_CASE(overlapping_unsorted_entries_stricter_type_wins),
+	KUNIT_CASE(overlapping_unsorted_entries_larger_type_wins),
 	KUNIT_CASE(hole_of_many_gib_costs_no_tree_page),
 	KUNIT_CASE(ram_past_512g_becomes_extra_for_dom0),
 	KUNIT_CASE(ram_past_512g_unusable_under_512gb_limit),
@@ -1020,6 +1548,15 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(map_without_ram_is_fatal),
 	KUNIT_CASE(table_maps_satisfy_invariants),
 	KUNIT_CASE(random_maps_satisfy_invariants),
+	KUNIT_CASE(maps_of_131_1000_3200_entries),
+	KUNIT_CASE(nvs_overlapped_by_reserved_stays_nvs),
+	KUNIT_CASE(ram_entries_meeting_mid_page_keep_it),
+	KUNIT_CASE(dom0_isa_hole_frames_released_without_room),
+	KUNIT_CASE(bad_entries_named_and_read_safely),
+	KUNIT_CASE(only_ram_past_2_52_is_fatal),
+	KUNIT_CASE(real_machine_maps_keep_every_invariant),
+	KUNIT_CASE(nvs_at_64m_under_dom0_is_identity_and_remapped),
+	KUNIT_CASE(fixed_areas_checked_against_the_map),
 	{}
 };
 

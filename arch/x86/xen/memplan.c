@@ -18,14 +18,15 @@
  *   pfn  0     9f  100            40000           93c00     100000   16c400
  *        |RAM  |hole|RAM          |extra (balloon)|identity |unusable|
  *        |populated   populated   |               |         |        |
- *              ^ dom0: below 1 MiB the RAM under the hole is left alone
+ *              ^ the 0x61 RAM frames Xen put under the ISA hole move
+ *                to 40000-40061, the first extra pfns
  *
  *   - identity: every pfn not E820 RAM, gaps and everything past the last
  *     entry included: 9f-100 and 93c00-100000 and 16c400 onwards.
  *   - RAM that Xen put under a hole below nr_pages is not wasted: it is
  *     remapped to the first E820 RAM above nr_pages, or released when no
- *     such RAM exists. dom0 leaves the first 1 MiB alone (BIOS and DMI
- *     readers go through those pfns).
+ *     such RAM exists; the ISA hole below 1 MiB included, as upstream (its
+ *     pfns stay identity, so BIOS and DMI readers still reach the ROMs).
  *   - balloon room: max reservation - nr_pages = 93c00 - 40000 pages, placed
  *     only in E820 RAM above nr_pages, after the remap targets: 40000-93c00.
  *     Room is capped at XEN_MEMPLAN_EXTRA_RATIO times the initial memory.
@@ -34,11 +35,15 @@
  *     a later populate of it is not refused, and not a gap, so no BAR is
  *     placed on top of it.
  *
- * Sanitizing: entries are taken in any order; empty ones are dropped; RAM
- * is rounded inward to pages, every other type outward (a reserved table
- * at a byte offset keeps its page); where entries overlap the stricter type
- * wins (RAM < ACPI < NVS < reserved < unusable < anything else); the result
- * is sorted and merged. dom0's UNUSABLE is RAM, as upstream: Xen gives it
+ * Sanitizing, in the kernel's E820 order (e820__update_table()): entries
+ * are taken in any order, empty ones dropped, anything past 2^52 clipped;
+ * they are cut at every boundary in bytes and each piece gets the largest
+ * type number among the entries covering it (RAM 1 < reserved 2 < ACPI 3
+ * < NVS 4 < unusable 5 < ...); touching pieces of one type merge. Only then
+ * are pieces rounded to pages, RAM inward and every other type outward (a
+ * reserved table at a byte offset keeps its page), so two RAM entries that
+ * meet mid-page keep that page; a page two non-RAM pieces share goes to the
+ * larger type again. dom0's UNUSABLE is RAM, as upstream: Xen gives it
  * pages in the pseudo-physical map and refuses 1:1 mappings of it. Each
  * fix-up is recorded as a problem naming the entries of Xen's map; a map
  * without RAM is fatal.
@@ -156,32 +161,6 @@ static void __memplan memplan_add_remap(struct xen_memplan *plan,
 	plan->nr_remap++;
 }
 
-/* Which type wins where two entries overlap. */
-static int __memplan memplan_strictness(u32 type)
-{
-	switch (type) {
-	case E820_TYPE_RAM:
-		return 0;
-	case E820_TYPE_ACPI:
-		return 1;
-	case E820_TYPE_NVS:
-		return 2;
-	case E820_TYPE_RESERVED:
-		return 3;
-	case E820_TYPE_UNUSABLE:
-		return 4;
-	default:
-		return 5;
-	}
-}
-
-static bool __memplan memplan_stricter(u32 a, u32 b)
-{
-	int sa = memplan_strictness(a), sb = memplan_strictness(b);
-
-	return sa != sb ? sa > sb : a > b;
-}
-
 static int __memplan memplan_cmp_entry(const void *a, const void *b)
 {
 	const struct xen_memplan_entry *x = a, *y = b;
@@ -191,15 +170,14 @@ static int __memplan memplan_cmp_entry(const void *a, const void *b)
 	return x->idx - y->idx;
 }
 
-static int __memplan memplan_cmp_ulong(const void *a, const void *b)
+static int __memplan memplan_cmp_u64(const void *a, const void *b)
 {
-	unsigned long x = *(const unsigned long *)a;
-	unsigned long y = *(const unsigned long *)b;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-/* Xen's entries into plan->in[], rounded to pfns; returns how many. */
+/* Xen's entries into plan->in[], clipped to 2^52; returns how many. */
 static unsigned int __memplan
 memplan_take(const struct xen_memplan_input *in, struct xen_memplan *plan)
 {
@@ -221,10 +199,12 @@ memplan_take(const struct xen_memplan_input *in, struct xen_memplan *plan)
 				     e->addr, e->addr);
 			continue;
 		}
-		if (end < e->addr) {
-			memplan_note(plan, XEN_MEMPLAN_WRAPS, i, -1, e->addr,
-				     U64_MAX);
-			end = U64_MAX & PAGE_MASK;
+		if (end < e->addr || end > XEN_MEMPLAN_PHYS_END) {
+			memplan_note(plan, XEN_MEMPLAN_PAST_PHYS, i, -1,
+				     e->addr, end < e->addr ? U64_MAX : end);
+			end = XEN_MEMPLAN_PHYS_END;
+			if (e->addr >= end)
+				continue;
 		}
 		if (i && e->addr < last)
 			memplan_note(plan, XEN_MEMPLAN_UNSORTED, i, i - 1,
@@ -240,29 +220,59 @@ memplan_take(const struct xen_memplan_input *in, struct xen_memplan *plan)
 		t->type = e->type;
 		if (in->dom0 && t->type == E820_TYPE_UNUSABLE)
 			t->type = E820_TYPE_RAM;
-		if (t->type == E820_TYPE_RAM) {
-			t->start = PFN_UP(e->addr);
-			t->stop = PFN_DOWN(end);
-		} else {
-			t->start = PFN_DOWN(e->addr);
-			t->stop = PFN_UP(end);
-		}
-		if (t->start >= t->stop) {
-			memplan_note(plan, XEN_MEMPLAN_SUB_PAGE, i, -1,
-				     e->addr, end);
-			continue;
-		}
 		n++;
 	}
 	return n;
 }
 
-/* plan->map: the entries cut at every boundary, strictest type per piece. */
+/*
+ * A piece [a, b) of one type, from entry idx, rounded into plan->map. Only
+ * a page that the previous piece also rounded into can be shared; the
+ * larger type takes it.
+ */
+static void __memplan memplan_emit(struct xen_memplan *plan, u64 a, u64 b,
+				   u32 type, int idx)
+{
+	struct xen_memplan_region *last;
+	unsigned long s, e;
+
+	if (type == E820_TYPE_RAM) {
+		s = PFN_UP(a);
+		e = PFN_DOWN(b);
+		if (s >= e) {
+			memplan_note(plan, XEN_MEMPLAN_SUB_PAGE, idx, -1, a, b);
+			return;
+		}
+	} else {
+		s = PFN_DOWN(a);
+		e = PFN_UP(b);
+	}
+	last = plan->nr_map ? &plan->map[plan->nr_map - 1] : NULL;
+	if (last && last->end > s) {
+		if (type > last->type) {
+			last->end = s;
+			if (last->start == s)
+				plan->nr_map--;
+		} else {
+			s = last->end;
+		}
+	}
+	memplan_add_region(plan, plan->map, &plan->nr_map,
+			   XEN_MEMPLAN_MAX_RANGES, s, e, type);
+}
+
+/*
+ * plan->map: Xen's entries cut at every byte boundary, each piece of the
+ * largest type covering it, touching pieces of a type merged, then rounded.
+ */
 static void __memplan memplan_sanitize(const struct xen_memplan_input *in,
 				       struct xen_memplan *plan)
 {
 	unsigned int n = memplan_take(in, plan);
-	unsigned int i, j, np = 0;
+	unsigned int i, j, k = 0, na = 0, np = 0;
+	u64 a = 0, b = 0;
+	u32 type = 0;
+	int idx = -1;
 
 	sort(plan->in, n, sizeof(plan->in[0]), memplan_cmp_entry, NULL);
 	for (i = 0; i < n; i++) {
@@ -271,29 +281,46 @@ static void __memplan memplan_sanitize(const struct xen_memplan_input *in,
 				     plan->in[i].idx, plan->in[j].idx,
 				     plan->in[j].addr,
 				     min(plan->in[i].end, plan->in[j].end));
-		plan->points[np++] = plan->in[i].start;
-		plan->points[np++] = plan->in[i].stop;
+		plan->points[np++] = plan->in[i].addr;
+		plan->points[np++] = plan->in[i].end;
 	}
-	sort(plan->points, np, sizeof(plan->points[0]), memplan_cmp_ulong, NULL);
+	sort(plan->points, np, sizeof(plan->points[0]), memplan_cmp_u64, NULL);
 
 	for (i = 0; i + 1 < np; i++) {
-		unsigned long s = plan->points[i], e = plan->points[i + 1];
-		bool found = false;
-		u32 type = 0;
+		u64 s = plan->points[i], e = plan->points[i + 1];
+		const struct xen_memplan_entry *best = NULL;
 
 		if (s == e)
 			continue;
-		for (j = 0; j < n; j++) {
-			if (plan->in[j].stop < e || plan->in[j].start > s)
-				continue;
-			if (!found || memplan_stricter(plan->in[j].type, type))
-				type = plan->in[j].type;
-			found = true;
+		for (j = 0; j < na;) {
+			if (plan->in[plan->active[j]].end <= s)
+				plan->active[j] = plan->active[--na];
+			else
+				j++;
 		}
-		if (found)
-			memplan_add_region(plan, plan->map, &plan->nr_map,
-					   XEN_MEMPLAN_MAX_RANGES, s, e, type);
+		while (k < n && plan->in[k].addr <= s)
+			plan->active[na++] = k++;
+		for (j = 0; j < na; j++) {
+			const struct xen_memplan_entry *t = &plan->in[plan->active[j]];
+
+			if (!best || t->type > best->type)
+				best = t;
+		}
+		if (!best)
+			continue;
+		if (idx >= 0 && best->type == type && b == s) {
+			b = e;
+			continue;
+		}
+		if (idx >= 0)
+			memplan_emit(plan, a, b, type, idx);
+		a = s;
+		b = e;
+		type = best->type;
+		idx = best->idx;
 	}
+	if (idx >= 0)
+		memplan_emit(plan, a, b, type, idx);
 }
 
 /*
@@ -305,7 +332,6 @@ static void __memplan memplan_hole(const struct xen_memplan_input *in,
 				   unsigned long start, unsigned long end,
 				   bool tail)
 {
-	unsigned long low = in->dom0 ? XEN_MEMPLAN_LOW_PFNS : 0;
 	unsigned long top = plan->initial_end;
 	unsigned long limit = in->p2m_limit;
 
@@ -317,10 +343,7 @@ static void __memplan memplan_hole(const struct xen_memplan_input *in,
 
 	if (start < top)
 		plan->hole_pages += min(end, top) - start;
-	if (start < min(low, top))
-		plan->kept_low += min3(end, low, top) - start;
-	memplan_add(plan, plan->src, &plan->nr_src, max(start, low),
-		    min(end, top));
+	memplan_add(plan, plan->src, &plan->nr_src, start, min(end, top));
 }
 
 static void __memplan memplan_holes(const struct xen_memplan_input *in,
@@ -444,7 +467,7 @@ static void __memplan memplan_place(const struct xen_memplan_input *in,
 	}
 	if (plan->released)
 		memplan_note(plan, XEN_MEMPLAN_NO_ROOM, -1, -1, plan->released,
-			     plan->hole_pages - plan->kept_low);
+			     plan->hole_pages);
 	plan->extra_pages = plan->remapped + plan->balloon_pages;
 
 	for (i = plan->nr_guest; i > 0; i--) {
@@ -570,15 +593,64 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 	return plan->fatal ? -EINVAL : 0;
 }
 
+/**
+ * xen_memplan_conflict - where a range is not all E820 RAM
+ * @plan: a plan xen_memplan_build() made
+ * @start: first byte of the range
+ * @size: its length in bytes
+ * @hit: set to the first part of the sane map the range touches that is
+ *	not RAM: a region, or a gap of the map (type 0, end NO_LIMIT past
+ *	the last entry)
+ *
+ * The kernel, its page tables, start_info, the P2M list and the initrd
+ * must lie in RAM; every page a byte of the range is in counts.
+ *
+ * Return: true when the range touches a page that is not RAM.
+ */
+bool __memplan xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
+				    u64 size, struct xen_memplan_region *hit)
+{
+	unsigned long s = PFN_DOWN(start), e = PFN_UP(start + size);
+	unsigned long prev = 0;
+	unsigned int i;
+
+	for (i = 0; i < plan->nr_map && s < e; i++) {
+		const struct xen_memplan_region *r = &plan->map[i];
+
+		if (r->end <= s) {
+			prev = r->end;
+			continue;
+		}
+		if (r->start > s) {
+			hit->start = prev;
+			hit->end = r->start;
+			hit->type = 0;
+			return true;
+		}
+		if (r->type != E820_TYPE_RAM) {
+			*hit = *r;
+			return true;
+		}
+		prev = r->end;
+		s = prev;
+	}
+	if (s >= e)
+		return false;
+	hit->start = prev;
+	hit->end = XEN_MEMPLAN_NO_LIMIT;
+	hit->type = 0;
+	return true;
+}
+
 const char *__memplan xen_memplan_problem_name(enum xen_memplan_problem_kind kind)
 {
 	static const char * const names[] = {
 		[XEN_MEMPLAN_ZERO_LENGTH] = "empty entry dropped",
-		[XEN_MEMPLAN_WRAPS] = "entry runs past 2^64, clipped",
+		[XEN_MEMPLAN_PAST_PHYS] = "entry runs past 2^52, cut there or dropped",
 		[XEN_MEMPLAN_UNALIGNED] = "entry not page aligned, rounded",
-		[XEN_MEMPLAN_SUB_PAGE] = "RAM entry holds no whole page, dropped",
+		[XEN_MEMPLAN_SUB_PAGE] = "RAM holds no whole page, dropped",
 		[XEN_MEMPLAN_UNSORTED] = "entries out of order",
-		[XEN_MEMPLAN_OVERLAP] = "entries overlap, stricter type kept",
+		[XEN_MEMPLAN_OVERLAP] = "entries overlap, larger type kept",
 		[XEN_MEMPLAN_TRUNCATED] = "too many entries, rest ignored",
 		[XEN_MEMPLAN_NO_RAM] = "no RAM in the map",
 		[XEN_MEMPLAN_TOO_MANY] = "plan has too many ranges",

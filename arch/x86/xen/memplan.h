@@ -8,15 +8,14 @@
 #ifndef _XEN_MEMPLAN_H
 #define _XEN_MEMPLAN_H
 
-#include <linux/sizes.h>
 #include <linux/types.h>
 #include <asm/e820/types.h>
 #include <asm/page_types.h>
 
-/* Entries of Xen's map the plan takes (Xen fills at most this many). */
-#define XEN_MEMPLAN_MAX_MAP		128
+/* Entries of Xen's map the plan takes: as many as the kernel's E820 holds. */
+#define XEN_MEMPLAN_MAX_MAP		E820_MAX_ENTRIES
 /* Capacity of the sanitized map and of each list of ranges. */
-#define XEN_MEMPLAN_MAX_RANGES		256
+#define XEN_MEMPLAN_MAX_RANGES		(2 * XEN_MEMPLAN_MAX_MAP)
 /* The guest E820: each RAM region splits in at most three. */
 #define XEN_MEMPLAN_MAX_GUEST		(2 * XEN_MEMPLAN_MAX_RANGES)
 #define XEN_MEMPLAN_MAX_PROBLEMS	16
@@ -29,8 +28,8 @@
  */
 #define XEN_MEMPLAN_EXTRA_RATIO		8
 
-/* dom0 neither releases nor remaps RAM Xen put under holes below 1 MiB. */
-#define XEN_MEMPLAN_LOW_PFNS		(SZ_1M >> PAGE_SHIFT)
+/* 2^52: x86-64's physical addresses end here; entries past it are clipped. */
+#define XEN_MEMPLAN_PHYS_END		0x10000000000000ULL
 
 /* Geometry of the P2M tree the brk budget is computed for. */
 #define XEN_MEMPLAN_LEAF_PFNS		512UL
@@ -74,9 +73,9 @@ struct xen_memplan_remap {
 
 enum xen_memplan_problem_kind {
 	XEN_MEMPLAN_ZERO_LENGTH,	/* entry a is empty: dropped */
-	XEN_MEMPLAN_WRAPS,		/* entry a runs past 2^64: clipped */
+	XEN_MEMPLAN_PAST_PHYS,		/* entry a runs past 2^52: cut or dropped */
 	XEN_MEMPLAN_UNALIGNED,		/* entry a not page aligned: rounded */
-	XEN_MEMPLAN_SUB_PAGE,		/* RAM entry a holds no whole page */
+	XEN_MEMPLAN_SUB_PAGE,		/* RAM at entry a holds no whole page */
 	XEN_MEMPLAN_UNSORTED,		/* entry a starts below entry b */
 	XEN_MEMPLAN_OVERLAP,		/* entries a and b overlap */
 	XEN_MEMPLAN_TRUNCATED,		/* more than MAX_MAP entries */
@@ -131,7 +130,6 @@ struct xen_memplan {
 
 	unsigned long initial_end;	/* min(nr_pages, pfn_limit) */
 	unsigned long hole_pages;	/* RAM pages under holes < initial_end */
-	unsigned long kept_low;		/* of which dom0 left below 1 MiB */
 	unsigned long remapped;		/* of which moved above */
 	unsigned long released;		/* of which given back for good */
 	unsigned long balloon_pages;	/* room for the balloon past remap */
@@ -148,18 +146,19 @@ struct xen_memplan {
 	struct xen_memplan_entry {
 		u64 addr;		/* as Xen gave it, in bytes */
 		u64 end;
-		unsigned long start;	/* rounded, in pfns */
-		unsigned long stop;
 		u32 type;
 		int idx;
 	} in[XEN_MEMPLAN_MAX_MAP];
-	unsigned long points[2 * XEN_MEMPLAN_MAX_MAP];
+	u64 points[2 * XEN_MEMPLAN_MAX_MAP];
+	unsigned int active[XEN_MEMPLAN_MAX_MAP];
 	struct xen_memplan_range src[XEN_MEMPLAN_MAX_RANGES];
 	unsigned int nr_src;
 };
 
 int xen_memplan_build(const struct xen_memplan_input *in,
 		      struct xen_memplan *plan);
+bool xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
+			  u64 size, struct xen_memplan_region *hit);
 const char *xen_memplan_problem_name(enum xen_memplan_problem_kind kind);
 
 #endif /* _XEN_MEMPLAN_H */

@@ -12,8 +12,9 @@
  *     xen_memplan_build()         -> the plan, its problems printed
  *     e820_table                  <- plan.guest + the ISA hole
  *     xen_extra_mem[]             <- plan.extra (memblock-reserved)
- *     kernel, page tables, mfn_list, initrd checked against the map, the
- *        last two moved when they sit in a hole
+ *     kernel (to _end, brk included), start_info, page tables, mfn_list,
+ *        initrd checked against the map: the last two moved when they sit
+ *        in a hole, the others stop the boot naming both ranges
  *     remap chain                 <- MFNs of the RAM under holes (below)
  *     XENMEM_decrease_reservation <- plan.release (no RAM above for them)
  *     set_phys_range_identity()   <- plan.identity
@@ -144,8 +145,10 @@ static unsigned int __init xen_memory_get_map(unsigned long nr_pages)
 		return memmap.nr_entries;
 
 	if (xen_initial_domain()) {
+		/* Xen says -EINVAL when its map needs more entries than ours. */
 		xen_raw_console_write("xen_memory: no machine memory map from Xen\n");
-		panic("xen_memory: XENMEM_machine_memory_map failed (%d)\n", rc);
+		panic("xen_memory: XENMEM_machine_memory_map failed (%d) with room for %zu entries\n",
+		      rc, ARRAY_SIZE(xen_raw_map));
 	}
 	/* The toolstack gave no map: RAM for what we have, slack for backends. */
 	xen_raw_map[0].addr = 0;
@@ -223,7 +226,7 @@ static void __init xen_memory_fill_e820(const struct xen_memplan *plan)
 			E820_TYPE_RESERVED);
 	e820__update_table(e820_table);
 #ifdef CONFIG_MEMORY_HOTPLUG
-	/* No hotplug past our RAM at boot; the balloon lifts this later. */
+	/* No hotplug past our RAM at boot; xen_balloon_lift_mem_limit() ends it. */
 	max_mem_size = PFN_PHYS(plan->ram_end);
 #endif
 }
@@ -330,21 +333,27 @@ void __init xen_inv_extra_mem(void)
 }
 #endif
 
-/* [start, start + size) lies outside every RAM entry of Xen's map. */
+/* [start, start + size) touches a page that is not RAM in Xen's map. */
 bool __init xen_is_e820_reserved(phys_addr_t start, phys_addr_t size)
 {
-	unsigned long s = PFN_DOWN(start), e = PFN_UP(start + size);
-	unsigned int i;
+	struct xen_memplan_region hit;
 
-	if (!size)
-		return false;
-	for (i = 0; i < xen_plan.nr_map; i++) {
-		const struct xen_memplan_region *r = &xen_plan.map[i];
+	return size && xen_memplan_conflict(&xen_plan, start, size, &hit);
+}
 
-		if (r->type == E820_TYPE_RAM && r->start <= s && e <= r->end)
-			return false;
-	}
-	return true;
+/* What cannot move must be RAM: else stop, naming both ranges. */
+static void __init xen_memory_check_fixed(const char *what, phys_addr_t start,
+					  phys_addr_t size)
+{
+	struct xen_memplan_region hit;
+
+	if (!xen_memplan_conflict(&xen_plan, start, size, &hit))
+		return;
+	pr_emerg("%s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u\n",
+		 what, (u64)start, (u64)(start + size - 1),
+		 hit.type ? "entry" : "gap", hit.start, hit.end, hit.type);
+	xen_raw_console_write("xen_memory: kernel memory conflicts with the E820 map\n");
+	panic("xen_memory: %s conflicts with the E820 map, see above\n", what);
 }
 
 /* Reserves and returns size bytes of free RAM we start with, or 0. */
@@ -549,9 +558,9 @@ static void __init xen_memory_set_identity(const struct xen_memplan *plan)
 
 static void __init xen_memory_report(const struct xen_memplan *plan)
 {
-	pr_info("nr_pages %#lx, E820 RAM up to %#lx: %lu pages under holes, %lu remapped, %lu released, %lu kept below 1 MiB\n",
+	pr_info("nr_pages %#lx, E820 RAM up to %#lx: %lu pages under holes, %lu remapped, %lu released\n",
 		xen_start_info->nr_pages, plan->ram_end, plan->hole_pages,
-		plan->remapped, plan->released, plan->kept_low);
+		plan->remapped, plan->released);
 	pr_info("balloon room %lu pages (%lu cut by the %dx cap), %lu extra pages in %u regions, %lu unusable\n",
 		plan->balloon_pages, plan->capped_pages,
 		XEN_MEMPLAN_EXTRA_RATIO, plan->extra_pages, plan->nr_extra,
@@ -588,11 +597,10 @@ char * __init xen_memory_setup(void)
 	xen_memory_fill_e820(&xen_plan);
 	xen_memory_add_extra(&xen_plan);
 
-	/* Relocating kernel text is not an option: fail loudly now. */
-	if (xen_is_e820_reserved(text, __pa_symbol(_end) - text)) {
-		xen_raw_console_write("xen_memory: kernel image in an E820 hole\n");
-		panic("xen_memory: kernel image in an E820 hole\n");
-	}
+	/* Relocating these is not an option: fail loudly now. */
+	xen_memory_check_fixed("kernel image and brk", text,
+			       __pa_symbol(_end) - text);
+	xen_memory_check_fixed("start_info", __pa(xen_start_info), PAGE_SIZE);
 	xen_pt_check_e820();
 	xen_memory_reserve_mfn_list();
 	xen_memory_move_initrd();
