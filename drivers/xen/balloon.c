@@ -410,7 +410,8 @@ EXPORT_SYMBOL_GPL(xen_balloon_floor);
  */
 static unsigned long balloon_effective_target(struct xen_balloon *b)
 {
-	unsigned long want = b->requested_pages, cur = b->stats->current_pages;
+	unsigned long asked = READ_ONCE(b->requested_pages), want = asked;
+	unsigned long cur = b->stats->current_pages;
 	unsigned long reach = cur + b->stats->balloon_low, floor;
 	long max = b->ops->max_reservation(b);
 	enum balloon_stop why = BALLOON_STOP_NONE;
@@ -431,6 +432,15 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 	}
 	b->stop = why;
 	b->stats->target_pages = want;
+	/* Once per new request that cannot be met as asked. */
+	if (asked != b->seen_request) {
+		b->seen_request = asked;
+		if (want != asked)
+			pr_info("target %lu KiB clamped to %lu KiB: %s\n",
+				asked << (PAGE_SHIFT - 10),
+				want << (PAGE_SHIFT - 10),
+				xen_balloon_stop_name(why));
+	}
 	return want;
 }
 
@@ -442,7 +452,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	if (r != BALLOON_STEP_RETRY) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		b->state = BALLOON_IDLE;
 		return r == BALLOON_STEP_MOVED ? 0 : -1;
 	}
 	st->retry_count++;
@@ -450,7 +459,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	    st->retry_count > st->max_retry_count) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		b->state = BALLOON_CANCELED;
 		pr_info("giving up on target %lu KiB at %lu KiB: %s\n",
 			st->target_pages << (PAGE_SHIFT - 10),
 			st->current_pages << (PAGE_SHIFT - 10),
@@ -458,7 +466,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 		return -1;
 	}
 	st->schedule_delay = min(st->schedule_delay * 2, st->max_schedule_delay);
-	b->state = BALLOON_BACKOFF;
 	return st->schedule_delay;
 }
 
@@ -496,22 +503,28 @@ static void balloon_kick(struct xen_balloon *b)
 		mod_delayed_work(b->wq, &b->work, 0);
 }
 
+/**
+ * xen_balloon_set_target - ask the balloon to move to @pages
+ * @b: the balloon
+ * @pages: the new target, before clamping
+ *
+ * Never waits for a batch in progress: the xenstore watch calls this from
+ * the xenwatch thread, which every backend and the shutdown watch share,
+ * and a batch can take long (reclaim, hypercalls). When the balloon is
+ * idle the clamped target is shown at once; when a batch runs, the
+ * request is shown as asked and clamped by the next batch, which the
+ * kick queues.
+ */
 void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 {
-	unsigned long old_request;
-
-	mutex_lock(&b->lock);
-	old_request = b->requested_pages;
-	b->requested_pages = pages;
-	b->state = BALLOON_IDLE;
-	balloon_effective_target(b);
-	/* Once per new request that cannot be met as asked. */
-	if (b->stats->target_pages != pages && pages != old_request)
-		pr_info("target %lu KiB clamped to %lu KiB: %s\n",
-			pages << (PAGE_SHIFT - 10),
-			b->stats->target_pages << (PAGE_SHIFT - 10),
-			xen_balloon_stop_name(b->stop));
-	mutex_unlock(&b->lock);
+	WRITE_ONCE(b->requested_pages, pages);
+	if (mutex_trylock(&b->lock)) {
+		balloon_effective_target(b);
+		mutex_unlock(&b->lock);
+	} else {
+		/* Shown until the next batch clamps it: never a stale target. */
+		WRITE_ONCE(b->stats->target_pages, pages);
+	}
 	balloon_kick(b);
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_set_target);
@@ -737,6 +750,7 @@ void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 	stats->retry_count = 1;
 	stats->max_retry_count = 4;
 	b->requested_pages = current_pages;
+	b->seen_request = current_pages;
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_setup);
 

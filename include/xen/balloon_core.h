@@ -103,7 +103,9 @@ struct balloon_floor_input {
 
 /*
  * One balloon. @stats is what the sysfs front shows; everything else is
- * protected by @lock.
+ * protected by @lock except @requested_pages, which
+ * xen_balloon_set_target() writes without it (WRITE_ONCE) and the batches
+ * read with READ_ONCE.
  */
 struct xen_balloon {
 	const struct xen_balloon_ops *ops;
@@ -117,10 +119,10 @@ struct xen_balloon {
 	unsigned long nr_stranded;	/* parked, frame Xen would not take back */
 	unsigned long refused[BALLOON_PFN_NR_KINDS];
 	unsigned long requested_pages;	/* the target before clamping */
+	unsigned long seen_request;	/* last request checked for the log */
 	unsigned long floor_pages;	/* 0: no floor */
 	bool below_floor_ok;
 	enum balloon_stop stop;
-	enum { BALLOON_IDLE, BALLOON_BACKOFF, BALLOON_CANCELED } state;
 	struct delayed_work work;
 	struct workqueue_struct *wq;	/* NULL: the caller steps by hand */
 	/* Scratch for one batch. */

@@ -11,8 +11,10 @@
  * nothing leaked.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
 #include <xen/balloon_core.h>
 
 #define FAKE_KERNEL	64
@@ -654,6 +656,47 @@ static void floor_formula(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), ULONG_MAX);
 }
 
+struct set_target_call {
+	struct work_struct work;
+	struct completion done;
+	struct xen_balloon *b;
+	unsigned long pages;
+};
+
+static void set_target_work(struct work_struct *work)
+{
+	struct set_target_call *call = container_of(work, struct set_target_call, work);
+
+	xen_balloon_set_target(call->b, call->pages);
+	complete(&call->done);
+}
+
+/*
+ * The xenwatch thread sets the target while a batch holds the balloon's
+ * lock (reclaim, hypercalls): it must return at once, and the next batch
+ * must work toward the new target.
+ */
+static void set_target_does_not_wait_for_a_running_batch(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct set_target_call call = { .b = f->b, .pages = FAKE_KERNEL + 10 };
+	unsigned long left;
+
+	INIT_WORK_ONSTACK(&call.work, set_target_work);
+	init_completion(&call.done);
+	mutex_lock(&f->b->lock);		/* a batch in progress */
+	queue_work(system_unbound_wq, &call.work);
+	left = wait_for_completion_timeout(&call.done, 2 * HZ);
+	mutex_unlock(&f->b->lock);
+	flush_work(&call.work);
+	destroy_work_on_stack(&call.work);
+	KUNIT_EXPECT_NE_MSG(test, left, 0UL, "set_target waited for the batch's lock");
+	KUNIT_EXPECT_EQ(test, f->b->requested_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 10UL);
+}
+
 static void borrow_and_return_ballooned_pages(struct kunit *test)
 {
 	struct fake_xen *f = test->priv;
@@ -1109,6 +1152,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
 	KUNIT_CASE(opt_in_goes_below_floor),
 	KUNIT_CASE(floor_formula),
+	KUNIT_CASE(set_target_does_not_wait_for_a_running_batch),
 	KUNIT_CASE(borrow_and_return_ballooned_pages),
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
