@@ -307,22 +307,37 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 }
 
 /*
- * Take up to @nr pages from the kernel and give their frames to Xen.
- * Returns how many Xen took (they are now on the ballooned list).
+ * Take up to @nr pages (one batch at most) from the kernel onto @list.
+ * Needs no lock: the allocator may reclaim meanwhile. Returns how many.
  */
-static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
+static unsigned int balloon_take_pages(struct xen_balloon *b, unsigned long nr,
+				       gfp_t gfp, struct list_head *list)
 {
-	unsigned int n = 0, kept = 0, i, bad = 0;
+	unsigned int n;
 	struct page *page;
-	long taken, back;
 
 	nr = min_t(unsigned long, nr, BALLOON_BATCH);
-	while (n < nr) {
+	for (n = 0; n < nr; n++) {
 		page = b->ops->take_page(b, gfp);
-		if (!page) {
-			b->stop = BALLOON_STOP_PRESSURE;
+		if (!page)
 			break;
-		}
+		list_add_tail(&page->lru, list);
+	}
+	return n;
+}
+
+/*
+ * Give the frames of the pages on @list (from balloon_take_pages()) to
+ * Xen. Returns how many Xen took (they are now on the ballooned list).
+ */
+static long balloon_give_pages(struct xen_balloon *b, struct list_head *list)
+{
+	unsigned int n = 0, kept = 0, i, bad = 0;
+	struct page *page, *next;
+	long taken, back;
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		list_del(&page->lru);
 		b->pages[n++] = page;
 	}
 	if (!n)
@@ -401,6 +416,14 @@ unsigned long xen_balloon_floor(const struct balloon_floor_input *in)
 }
 EXPORT_SYMBOL_GPL(xen_balloon_floor);
 
+/* The safe floor now (recorded for info/floor_kb). */
+static unsigned long balloon_floor_now(struct xen_balloon *b)
+{
+	if (b->ops->floor)
+		b->floor_pages = b->ops->floor(b);
+	return b->floor_pages;
+}
+
 /*
  * The target the balloon works toward: what was asked, capped by Xen's
  * ceiling and by the pages we could fill, and raised to the safe floor
@@ -424,8 +447,7 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 		want = reach;
 		why = BALLOON_STOP_NO_PAGES;
 	}
-	floor = b->ops->floor ? b->ops->floor(b) : b->floor_pages;
-	b->floor_pages = floor;
+	floor = balloon_floor_now(b);
 	if (!b->below_floor_ok && want < floor && want < cur) {
 		want = min(floor, cur);
 		why = BALLOON_STOP_FLOOR;
@@ -476,7 +498,8 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 long xen_balloon_step(struct xen_balloon *b)
 {
 	enum balloon_step_result r = BALLOON_STEP_IDLE;
-	unsigned long target, cur;
+	unsigned long target, cur, nr;
+	LIST_HEAD(list);
 	long taken, delay;
 
 	mutex_lock(&b->lock);
@@ -485,7 +508,10 @@ long xen_balloon_step(struct xen_balloon *b)
 	if (cur < target) {
 		r = balloon_grow(b, target - cur);
 	} else if (cur > target) {
-		taken = balloon_shrink(b, cur - target, GFP_BALLOON);
+		nr = min_t(unsigned long, cur - target, BALLOON_BATCH);
+		if (balloon_take_pages(b, nr, GFP_BALLOON, &list) < nr)
+			b->stop = BALLOON_STOP_PRESSURE;
+		taken = balloon_give_pages(b, &list);
 		if (!taken || b->stop == BALLOON_STOP_PRESSURE)
 			r = BALLOON_STEP_RETRY;
 		else
@@ -562,6 +588,46 @@ void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_give_back);
 
+/* How many of @want pages we may give Xen without going below the floor. */
+static unsigned long balloon_above_floor(struct xen_balloon *b,
+					 unsigned long want)
+{
+	unsigned long cur = b->stats->current_pages, floor;
+
+	floor = balloon_floor_now(b);
+	if (b->below_floor_ok)
+		return want;
+	return cur > floor ? min(want, cur - floor) : 0;
+}
+
+/*
+ * Balloon out pages for a borrower, with @b->lock held: none unless the
+ * kernel could spare all @want (no reclaim storm, no OOM killer), never
+ * below the safe floor. The pages are taken from the allocator with the
+ * lock dropped, so the worker and other borrowers do not wait through
+ * reclaim. Returns how many pages Xen took (now on the ballooned list).
+ */
+static long balloon_shrink_for_borrower(struct xen_balloon *b,
+					unsigned long want)
+{
+	unsigned long nr = balloon_above_floor(b, want), excess;
+	struct page *page;
+	LIST_HEAD(list);
+
+	if (!nr || (b->ops->available && b->ops->available(b) < want))
+		return 0;
+	mutex_unlock(&b->lock);
+	nr = balloon_take_pages(b, nr, GFP_BALLOON, &list);
+	mutex_lock(&b->lock);
+	/* The worker may have shrunk meanwhile: check the floor again. */
+	for (excess = nr - balloon_above_floor(b, nr); excess; excess--) {
+		page = list_last_entry(&list, struct page, lru);
+		list_del(&page->lru);
+		b->ops->release_page(b, page);
+	}
+	return balloon_give_pages(b, &list);
+}
+
 int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 		       struct page **pages)
 {
@@ -576,8 +642,8 @@ int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 		if (!page) {
 			if (!list_empty(&b->ballooned))
 				continue;
-			/* None left: make some by shrinking. */
-			if (balloon_shrink(b, nr - got, GFP_USER) > 0)
+			/* None left: make some by shrinking, if we can spare them. */
+			if (balloon_shrink_for_borrower(b, nr - got) > 0)
 				continue;
 			ret = -ENOMEM;
 			break;
@@ -588,8 +654,9 @@ int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 			break;
 		}
 		pages[got++] = page;
+		/* Counted at once: shrinking drops the lock. */
+		b->stats->target_unpopulated++;
 	}
-	b->stats->target_unpopulated += got;
 	mutex_unlock(&b->lock);
 	if (ret)
 		xen_balloon_give_back(b, got, pages);
@@ -603,7 +670,9 @@ EXPORT_SYMBOL_IF_KUNIT(xen_balloon_borrow);
  * @pages: receives them
  *
  * For grant and foreign mappings (gntdev, privcmd). Uses ballooned pages
- * first and balloons out more if there are too few.
+ * first and balloons out more if there are too few: only when the kernel
+ * can spare them all (si_mem_available()), never below the safe floor,
+ * and without waking the OOM killer.
  *
  * Return: 0 or -ENOMEM (then nothing is borrowed).
  */
@@ -924,6 +993,13 @@ static struct page *xen_real_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	return page;
 }
 
+static unsigned long xen_real_available(struct xen_balloon *b)
+{
+	long avail = si_mem_available();
+
+	return avail > 0 ? avail : 0;
+}
+
 static void xen_real_release_page(struct xen_balloon *b, struct page *page)
 {
 	free_reserved_page(page);
@@ -973,6 +1049,7 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.take_page = xen_real_alloc_page,
 	.release_page = xen_real_release_page,
 	.lend = xen_real_lend,
+	.available = xen_real_available,
 	.floor = xen_real_floor,
 };
 

@@ -71,6 +71,8 @@ struct xen_balloon;
  * @take_page:	take a page from the kernel to balloon out; NULL if none.
  * @release_page: give a newly backed page to the kernel's allocator.
  * @lend:	prepare a ballooned page to be lent to another driver.
+ * @available:	pages the kernel could spare now (si_mem_available());
+ *		optional: without it borrowers are limited by the floor only.
  * @floor:	the safe floor in pages now (optional: else @floor_pages).
  */
 struct xen_balloon_ops {
@@ -90,6 +92,7 @@ struct xen_balloon_ops {
 	struct page *(*take_page)(struct xen_balloon *b, gfp_t gfp);
 	void (*release_page)(struct xen_balloon *b, struct page *page);
 	int (*lend)(struct xen_balloon *b, struct page *page);
+	unsigned long (*available)(struct xen_balloon *b);
 	unsigned long (*floor)(struct xen_balloon *b);
 };
 

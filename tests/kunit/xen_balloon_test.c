@@ -67,6 +67,9 @@ struct fake_xen {
 	long take_budget;		/* frames Xen still takes; -1: any */
 	long populate_errno;		/* returned instead of a count */
 	long alloc_budget;		/* pages the allocator still gives */
+	gfp_t alloc_gfp;		/* flags of the last page asked for */
+	bool alloc_locked;		/* ...asked for with the balloon's lock held */
+	long available;			/* what si_mem_available() says; -1: plenty */
 	unsigned long map_fail_pfn;	/* this pfn cannot be mapped */
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
@@ -242,6 +245,8 @@ static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	struct fake_xen *f = fake_of(b);
 	struct page *page;
 
+	f->alloc_gfp = gfp;
+	f->alloc_locked = mutex_is_locked(&b->lock);
 	if (fake_fault(f, SITE_TAKE_PAGE) != FAULT_NONE || !f->alloc_budget)
 		return NULL;
 	page = list_first_entry_or_null(&f->kernel, struct page, lru);
@@ -271,6 +276,13 @@ static int fake_lend(struct xen_balloon *b, struct page *page)
 	return f->lend_errno;
 }
 
+static unsigned long fake_available(struct xen_balloon *b)
+{
+	struct fake_xen *f = fake_of(b);
+
+	return f->available < 0 ? ULONG_MAX : f->available;
+}
+
 static const struct xen_balloon_ops fake_ops = {
 	.populate = fake_populate,
 	.decrease = fake_decrease,
@@ -282,6 +294,7 @@ static const struct xen_balloon_ops fake_ops = {
 	.take_page = fake_alloc_page,
 	.release_page = fake_release_page,
 	.lend = fake_lend,
+	.available = fake_available,
 };
 
 /* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
@@ -294,6 +307,7 @@ static void fake_start(struct fake_xen *f)
 	f->grant_per_call = FAKE_UNLIMITED;
 	f->take_budget = FAKE_UNLIMITED;
 	f->alloc_budget = FAKE_UNLIMITED;
+	f->available = FAKE_UNLIMITED;
 	f->map_fail_pfn = ULONG_MAX;
 	f->reservation = FAKE_KERNEL;
 
@@ -755,6 +769,64 @@ static void borrow_shrinks_when_nothing_is_ballooned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 20UL);
 }
 
+/* A borrower (gntdev, privcmd) must never drive the guest into the OOM killer. */
+static void borrow_never_wakes_the_oom_killer(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[4];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 4, pages), 0);
+	f->nr_lent = 4;
+	KUNIT_EXPECT_TRUE(test, f->alloc_gfp & __GFP_NORETRY);
+	KUNIT_EXPECT_FALSE(test, f->alloc_gfp & (__GFP_NOFAIL | __GFP_RETRY_MAYFAIL));
+	/* Reclaim runs without the balloon's lock: the worker need not wait. */
+	KUNIT_EXPECT_FALSE(test, f->alloc_locked);
+	xen_balloon_give_back(f->b, 4, pages);
+	f->nr_lent = 0;
+}
+
+static void borrow_never_shrinks_below_the_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->b->floor_pages = FAKE_PAGES - 5;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 20, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 5UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
+	/* The 5 pages above the floor were ballooned out: those may be lent. */
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 5, pages), 0);
+	f->nr_lent = 5;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 5UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 1, pages + 5), -ENOMEM);
+	xen_balloon_give_back(f->b, 5, pages);
+	f->nr_lent = 0;
+}
+
+/* As upstream: no shrinking for a borrower when the kernel cannot spare it all. */
+static void borrow_refused_when_the_kernel_cannot_spare_it(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->available = 19;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 20, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->site_calls[SITE_TAKE_PAGE], 0U);
+	f->available = 20;
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 20, pages), 0);
+	f->nr_lent = 20;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 20UL);
+	xen_balloon_give_back(f->b, 20, pages);
+	f->nr_lent = 0;
+}
+
 static void failed_borrow_lends_nothing(struct kunit *test)
 {
 	struct fake_xen *f = test->priv;
@@ -1156,6 +1228,9 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(borrow_and_return_ballooned_pages),
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
+	KUNIT_CASE(borrow_never_wakes_the_oom_killer),
+	KUNIT_CASE(borrow_never_shrinks_below_the_floor),
+	KUNIT_CASE(borrow_refused_when_the_kernel_cannot_spare_it),
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(frames_left_unmappable_are_offered_again),
