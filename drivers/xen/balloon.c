@@ -45,10 +45,11 @@
  * Safe floor. Ballooning a guest below what it cannot give back kills it
  * (the OOM killer, then a panic). The floor is
  *
- *   floor = boot_reserved + unreclaimable + reserve + margin
- *   boot_reserved = pages at boot - pages handed to the allocator
+ *   floor = unmanaged + unreclaimable + reserve + margin
+ *   unmanaged     = our reservation now - pages the allocator manages now
  *                   (kernel image, struct pages for the whole reachable
- *                   range, the P2M, early page tables)
+ *                   range, the P2M, early page tables; not the initrd
+ *                   and __init memory once they are freed)
  *   unreclaimable = unreclaimable slab + page tables + kernel stacks
  *                   + unevictable pages + anonymous and shmem pages when
  *                   there is no swap
@@ -408,7 +409,7 @@ unsigned long xen_balloon_floor(const struct balloon_floor_input *in)
 
 	margin = BALLOON_FLOOR_MARGIN_PAGES +
 		 (in->boot_pages >> BALLOON_FLOOR_MARGIN_SHIFT);
-	if (check_add_overflow(in->boot_reserved, in->unreclaimable, &floor) ||
+	if (check_add_overflow(in->unmanaged, in->unreclaimable, &floor) ||
 	    check_add_overflow(floor, in->reserve, &floor) ||
 	    check_add_overflow(floor, margin, &floor))
 		return ULONG_MAX;
@@ -818,6 +819,7 @@ void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 	stats->max_schedule_delay = 32;
 	stats->retry_count = 1;
 	stats->max_retry_count = 4;
+	b->boot_pages = current_pages;
 	b->requested_pages = current_pages;
 	b->seen_request = current_pages;
 }
@@ -1014,15 +1016,24 @@ static int xen_real_lend(struct xen_balloon *b, struct page *page)
 	return 0;
 }
 
-/* What the guest could not give back at boot, in pages. */
-static unsigned long xen_boot_reserved;
-static unsigned long xen_boot_pages;
-
-static unsigned long xen_real_floor(struct xen_balloon *b)
+/**
+ * xen_balloon_live_floor - the safe floor of @b from this kernel's counts now
+ * @b: the balloon
+ *
+ * What the allocator does not manage is taken now, not at boot: the initrd
+ * and __init memory are freed after the balloon starts, and the unpacked
+ * initramfs is counted again as unevictable or shmem pages. Ballooning
+ * moves our reservation and the managed pages together, so it leaves this
+ * part alone.
+ *
+ * Return: the floor in pages.
+ */
+unsigned long xen_balloon_live_floor(struct xen_balloon *b)
 {
+	unsigned long cur = b->stats->current_pages, managed = totalram_pages();
 	struct balloon_floor_input in = {
-		.boot_pages = xen_boot_pages,
-		.boot_reserved = xen_boot_reserved,
+		.boot_pages = b->boot_pages,
+		.unmanaged = cur > managed ? cur - managed : 0,
 		.reserve = totalreserve_pages,
 	};
 
@@ -1037,6 +1048,7 @@ static unsigned long xen_real_floor(struct xen_balloon *b)
 				    global_node_page_state(NR_INACTIVE_ANON);
 	return xen_balloon_floor(&in);
 }
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_live_floor);
 
 static const struct xen_balloon_ops xen_real_ops = {
 	.populate = xen_real_populate,
@@ -1050,7 +1062,7 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.release_page = xen_real_release_page,
 	.lend = xen_real_lend,
 	.available = xen_real_available,
-	.floor = xen_real_floor,
+	.floor = xen_balloon_live_floor,
 };
 
 #define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
@@ -1132,14 +1144,12 @@ static int __init balloon_init(void)
 #endif
 	}
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
-	xen_boot_pages = cur;
-	xen_boot_reserved = cur > totalram_pages() ? cur - totalram_pages() : 0;
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
 	pr_info("%lu KiB, %lu KiB ballooned, safe floor %lu KiB now\n",
 		cur << (PAGE_SHIFT - 10),
 		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
-		xen_real_floor(b) << (PAGE_SHIFT - 10));
+		xen_balloon_live_floor(b) << (PAGE_SHIFT - 10));
 
 	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
 	xen_balloon_init();

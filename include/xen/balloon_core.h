@@ -99,7 +99,7 @@ struct xen_balloon_ops {
 /* Inputs of the safe floor, all in pages (see xen_balloon_floor()). */
 struct balloon_floor_input {
 	unsigned long boot_pages;	/* reservation when the balloon began */
-	unsigned long boot_reserved;	/* never given to the page allocator */
+	unsigned long unmanaged;	/* ours, not in the page allocator now */
 	unsigned long unreclaimable;	/* held now and not reclaimable */
 	unsigned long reserve;		/* the allocator's watermark reserve */
 };
@@ -121,6 +121,7 @@ struct xen_balloon {
 	unsigned long nr_parked;
 	unsigned long nr_stranded;	/* parked, frame Xen would not take back */
 	unsigned long refused[BALLOON_PFN_NR_KINDS];
+	unsigned long boot_pages;	/* current_pages at setup */
 	unsigned long requested_pages;	/* the target before clamping */
 	unsigned long seen_request;	/* last request checked for the log */
 	unsigned long floor_pages;	/* 0: no floor */
@@ -148,6 +149,7 @@ void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
 const char *xen_balloon_stop_name(enum balloon_stop stop);
 
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
+unsigned long xen_balloon_live_floor(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);
 int xen_balloon_parse_ulong(const char *buf, unsigned long min,

@@ -654,7 +654,7 @@ static void floor_formula(struct kunit *test)
 {
 	struct balloon_floor_input in = {
 		.boot_pages = 131072,	/* 512 MiB */
-		.boot_reserved = 20000,
+		.unmanaged = 20000,
 		.unreclaimable = 30000,
 		.reserve = 2000,
 	};
@@ -665,7 +665,7 @@ static void floor_formula(struct kunit *test)
 			20000UL + 30000 + 2000 + fixed + 4096);
 	in = (struct balloon_floor_input){};
 	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), fixed);
-	in.boot_reserved = ULONG_MAX - 10;
+	in.unmanaged = ULONG_MAX - 10;
 	in.unreclaimable = 100;
 	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), ULONG_MAX);
 }
@@ -709,6 +709,57 @@ static void set_target_does_not_wait_for_a_running_batch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, settle(f), -1L);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
 	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 10UL);
+}
+
+#define FLOOR_HELD	2048	/* 8 MiB "initrd" */
+#define FLOOR_SLACK	64	/* what slab, stacks, ... may move meanwhile */
+
+/*
+ * The floor as the kernel computes it: memory the allocator does not
+ * manage while the balloon starts (the initrd, __init sections), and
+ * frees afterwards, must leave the floor once it is freed. Ballooning,
+ * which moves our reservation and the managed pages together, must not
+ * move the floor. The "initrd" is FLOOR_HELD pages taken out of the
+ * allocator's count as memblock leaves it, and given back as
+ * free_initrd_mem() does.
+ */
+static void floor_lets_go_of_memory_freed_after_init(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	unsigned long saved = f->stats.current_pages, f0, f1, f2;
+	struct page **held;
+	int i;
+
+	held = kunit_kcalloc(test, FLOOR_HELD, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	for (i = 0; i < FLOOR_HELD; i++) {
+		held[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, held[i]);
+		adjust_managed_page_count(held[i], -1);
+	}
+	/* Xen counts 16 MiB more than the allocator manages, the initrd too. */
+	f->stats.current_pages = totalram_pages() + FLOOR_HELD + 4096;
+	f->b->boot_pages = f->stats.current_pages;
+	f0 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++)	/* the initrd is freed */
+		adjust_managed_page_count(held[i], 1);
+	f1 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++)	/* then ballooned out */
+		adjust_managed_page_count(held[i], -1);
+	f->stats.current_pages -= FLOOR_HELD;
+	f2 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++) {
+		adjust_managed_page_count(held[i], 1);
+		__free_page(held[i]);
+	}
+	f->stats.current_pages = saved;
+	kunit_info(test, "floor %lu -> %lu -> %lu pages\n", f0, f1, f2);
+	KUNIT_EXPECT_GE(test, f0 - f1, (unsigned long)FLOOR_HELD - FLOOR_SLACK);
+	KUNIT_EXPECT_LE(test, f0 - f1, (unsigned long)FLOOR_HELD + FLOOR_SLACK);
+	KUNIT_EXPECT_LE(test, max(f1, f2) - min(f1, f2), (unsigned long)FLOOR_SLACK);
 }
 
 static void borrow_and_return_ballooned_pages(struct kunit *test)
@@ -1224,6 +1275,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
 	KUNIT_CASE(opt_in_goes_below_floor),
 	KUNIT_CASE(floor_formula),
+	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
 	KUNIT_CASE(set_target_does_not_wait_for_a_running_batch),
 	KUNIT_CASE(borrow_and_return_ballooned_pages),
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
