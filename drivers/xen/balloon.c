@@ -26,13 +26,15 @@
  * all. Such pages are moved to the parked list, counted per kind and
  * logged; they are never populated and never crash the guest.
  *
- * Accounting. balloon_stats.current_pages starts as Xen's count of our
- * pages (XENMEM_current_reservation) and moves only by what Xen confirms:
- * a populate that gives N frames adds N, a decrease that takes N frames
+ * Accounting. balloon_stats.current_pages starts as what the guest has
+ * (xen_balloon_start_pages()) and moves only by what Xen confirms: a
+ * populate that gives N frames adds N, a decrease that takes N frames
  * removes N. Pages Xen did not fill go back to the ballooned list; frames
  * Xen did not take are mapped again and go back to the allocator. A frame
- * we got but could not map is handed back to Xen. So current_kb always
- * equals what Xen reports for the domain.
+ * we got but could not map is handed back to Xen. So current_kb equals
+ * what Xen reports for a PV domain; a populate-on-demand guest starts
+ * from its RAM, which Xen counts only once the balloon gave back the
+ * difference to its PoD target.
  *
  * Pacing, as upstream: every batch that moves pages resets schedule_delay
  * and retry_count to 1 and runs the next batch at once (from a workqueue,
@@ -802,6 +804,67 @@ EXPORT_SYMBOL_GPL(xen_balloon_parse_bytes);
 
 /* ---- setup ------------------------------------------------------------- */
 
+/**
+ * xen_balloon_start_pages - the size the balloon starts from
+ * @in: what the guest and Xen say at boot
+ *
+ * A PV guest has what Xen gave it (nr_pages, as far as the kernel reaches:
+ * max_pfn) less what the memory setup gave back. Not the E820 count:
+ * that misses pfn 0 and the ISA hole (about 97 pages on a domU) and holds
+ * the extra regions, which are the balloon's to fill later.
+ *
+ * A PVH or HVM guest has the RAM of its E820, less the extra regions left
+ * empty (a PVH dom0's room up to max:). Not Xen's reservation: under
+ * populate-on-demand that is about the PoD target while the guest's RAM
+ * reaches maxmem, and starting there the balloon would never give back
+ * enough.
+ *
+ * Either way the extra regions are not in the start, which is also the
+ * first target: a boot never populates straight to max: or maxmem.
+ *
+ * Return: pages the guest has when the balloon starts (Xen's reservation
+ * if the inputs make no sense).
+ */
+unsigned long xen_balloon_start_pages(const struct balloon_start_input *in)
+{
+	unsigned long have, out;
+
+	if (in->pv) {
+		have = min(in->nr_pages, in->max_pfn);
+		out = in->released;
+	} else {
+		have = in->ram_pages;
+		out = in->extra_pages;
+	}
+	return have > out ? have - out : in->reservation;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_start_pages);
+
+/**
+ * xen_balloon_xenstore_target - the target for a memory/target value
+ * @target: memory/target, in pages
+ * @static_max: memory/static-max in pages; 0 when there is none, and for
+ *		PV guests and dom0, whose memory/target is taken as it is
+ * @start: the pages the balloon started with (xen_balloon_start_pages())
+ *
+ * An HVM or PVH guest's memory/target leaves out what the firmware and
+ * the holes take: the difference between static-max and the start size
+ * is taken off every target, as upstream does.
+ *
+ * Return: the target in pages (0 if the offset is larger).
+ */
+unsigned long xen_balloon_xenstore_target(unsigned long target,
+					  unsigned long static_max,
+					  unsigned long start)
+{
+	long offset = static_max ? (long)static_max - (long)start : 0;
+
+	if (offset > 0 && target < offset)
+		return 0;
+	return target - offset;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_xenstore_target);
+
 void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 		       struct balloon_stats *stats, unsigned long current_pages)
 {
@@ -1128,21 +1191,30 @@ static void __init balloon_add_extra_regions(struct xen_balloon *b)
 static int __init balloon_init(void)
 {
 	struct xen_balloon *b = &xen_balloon;
-	long cur;
+	struct balloon_start_input in = {
+		.ram_pages = get_num_physpages(),
+		.max_pfn = max_pfn,
+	};
+	unsigned long cur;
+	long xen_cur;
 
 	if (!xen_domain())
 		return -ENODEV;
 
-	cur = xen_real_current(b);
-	if (cur <= 0) {
+	xen_cur = xen_real_current(b);
+	in.reservation = xen_cur > 0 ? xen_cur : 0;
 #ifdef CONFIG_XEN_PV
-		cur = xen_pv_domain() ?
-			min(xen_start_info->nr_pages - xen_released_pages, max_pfn) :
-			get_num_physpages();
-#else
-		cur = get_num_physpages();
-#endif
+	if (xen_pv_domain()) {
+		in.pv = true;
+		in.nr_pages = xen_start_info->nr_pages;
+		in.released = xen_released_pages;
 	}
+#endif
+	cur = xen_balloon_start_pages(&in);
+	if (cur != in.reservation)
+		pr_info("starting from %lu KiB, Xen counts %lu KiB\n",
+			cur << (PAGE_SHIFT - 10),
+			in.reservation << (PAGE_SHIFT - 10));
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;

@@ -53,11 +53,10 @@ u64 xen_saved_max_mem_size;
 /* ---- xenstore memory/target (KiB), written by xl mem-set ---------------- */
 
 /*
- * An HVM guest's memory/target leaves out what its firmware uses; the
- * difference to static-max is taken once and applied to every target. PV
- * guests and dom0 use the target as it is.
+ * memory/static-max in pages, read once; 0 for PV guests and dom0 (their
+ * memory/target is used as it is) and when there is none.
  */
-static long balloon_target_offset(void)
+static unsigned long balloon_static_max(void)
 {
 	unsigned long static_max;
 	char *s;
@@ -70,16 +69,16 @@ static long balloon_target_offset(void)
 	if (IS_ERR(s))
 		return 0;
 	if (xen_balloon_parse_kb(s, &static_max))
-		static_max = balloon_stats.current_pages;
+		static_max = 0;
 	kfree(s);
-	return (long)static_max - (long)balloon_stats.target_pages;
+	return static_max;
 }
 
 static void balloon_target_changed(struct xenbus_watch *watch,
 				   const char *path, const char *token)
 {
-	static bool have_offset;
-	static long offset;
+	static bool have_static_max;
+	static unsigned long static_max;
 	unsigned long pages;
 	char *s;
 	int err;
@@ -95,15 +94,12 @@ static void balloon_target_changed(struct xenbus_watch *watch,
 		return;
 	}
 	kfree(s);
-	if (!have_offset) {
-		offset = balloon_target_offset();
-		have_offset = true;
+	if (!have_static_max) {
+		static_max = balloon_static_max();
+		have_static_max = true;
 	}
-	if (offset > 0 && pages < offset)
-		pages = 0;
-	else
-		pages -= offset;
-	balloon_set_new_target(pages);
+	balloon_set_new_target(xen_balloon_xenstore_target(pages, static_max,
+							   xen_balloon.boot_pages));
 }
 
 static struct xenbus_watch balloon_target_watch = {

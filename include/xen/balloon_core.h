@@ -104,6 +104,17 @@ struct balloon_floor_input {
 	unsigned long reserve;		/* the allocator's watermark reserve */
 };
 
+/* What the start size is computed from (see xen_balloon_start_pages()). */
+struct balloon_start_input {
+	bool pv;			/* a PV guest (dom0 or domU) */
+	unsigned long reservation;	/* XENMEM_current_reservation, 0: unknown */
+	unsigned long nr_pages;		/* PV: start_info's nr_pages */
+	unsigned long max_pfn;		/* first pfn without a struct page */
+	unsigned long released;		/* PV: pages the memory setup gave back */
+	unsigned long ram_pages;	/* RAM pages in the E820 */
+	unsigned long extra_pages;	/* of those, extra regions left empty */
+};
+
 /*
  * One balloon. @stats is what the sysfs front shows; everything else is
  * protected by @lock except @requested_pages, which
@@ -148,6 +159,10 @@ void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
 			   struct page **pages);
 const char *xen_balloon_stop_name(enum balloon_stop stop);
 
+unsigned long xen_balloon_start_pages(const struct balloon_start_input *in);
+unsigned long xen_balloon_xenstore_target(unsigned long target,
+					  unsigned long static_max,
+					  unsigned long start);
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
 unsigned long xen_balloon_live_floor(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);

@@ -1083,6 +1083,155 @@ static void frames_left_unmappable_are_offered_again(struct kunit *test)
 	fake_reset(f);
 }
 
+/* ---- the start size and the first target, per guest type --------------- */
+
+#define MIB(n)		((n) * (1UL << (20 - PAGE_SHIFT)))
+
+/*
+ * PV dom0, dom0_mem=1024M,max:2048M: Xen gave 1 GiB (nr_pages, as Xen
+ * counts); the E820 the memory setup made has RAM up to max:, the part
+ * above nr_pages as extra regions for the balloon. The balloon starts at
+ * 1 GiB: it must not populate to max: by itself.
+ */
+static void start_pv_dom0_is_dom0_mem_not_max(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(1024), .nr_pages = MIB(1024),
+		.max_pfn = MIB(2048) + 0x20000, .ram_pages = MIB(2048) - 97,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024));
+}
+
+/* RAM Xen put under E820 holes and the memory setup gave back is not ours. */
+static void start_pv_dom0_leaves_released_pages_out(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .nr_pages = MIB(1024), .max_pfn = MIB(2048),
+		.released = 3000, .ram_pages = MIB(2048) - 3000,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 3000);
+}
+
+/*
+ * PV domU memory=128,maxmem=256: the E820 count is 97 pages short of what
+ * Xen gave (pfn 0 and the ISA hole are not RAM); the start is nr_pages.
+ */
+static void start_pv_domu_is_nr_pages_not_the_e820_count(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(128), .nr_pages = MIB(128),
+		.max_pfn = MIB(256), .ram_pages = MIB(256) - 97,
+		.extra_pages = MIB(128),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(128));
+}
+
+/* mem= below what Xen gave: pages past max_pfn have no struct page. */
+static void start_pv_mem_option_stops_at_max_pfn(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(512), .nr_pages = MIB(512),
+		.max_pfn = MIB(256), .ram_pages = MIB(256) - 97,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(256));
+}
+
+/*
+ * PVH domU memory=512,maxmem=2048 (populate-on-demand): the E820 has RAM
+ * up to maxmem and the kernel manages all of it, while Xen counts about
+ * the PoD target. The balloon must start from what the guest has, or it
+ * never gives back enough and the PoD pool runs dry.
+ */
+static void start_pvh_domu_pod_is_e820_ram_not_pod_target(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) - 32, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 32,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(2048) - 32);
+}
+
+static void start_pvh_domu_without_pod_is_e820_ram(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(1024) + 4, .max_pfn = MIB(1024),
+		.ram_pages = MIB(1024) - 32,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 32);
+}
+
+/* PVH dom0: RAM Xen left empty up to max: is extra, not the start. */
+static void start_pvh_dom0_leaves_extra_regions_out(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.max_pfn = MIB(2048), .ram_pages = MIB(2048) - 200,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 200);
+}
+
+/*
+ * HVM memory=512,maxmem=2048 (populate-on-demand): RAM below maxmem by the
+ * VGA hole and the firmware's tables; Xen counts about the PoD target.
+ */
+static void start_hvm_pod_is_e820_ram_not_pod_target(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) + 300, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 96 - 256,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(2048) - 352);
+}
+
+/* HVM memory == maxmem: Xen also counts the firmware's pages; we do not. */
+static void start_hvm_without_pod_is_e820_ram(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(1024) + 300, .max_pfn = MIB(1024),
+		.ram_pages = MIB(1024) - 96 - 256,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 352);
+}
+
+/*
+ * The PoD guest above gets memory/target 512 MiB and static-max 2048 MiB:
+ * the balloon must go down to about 512 MiB, not stop at 0 or the floor.
+ */
+static void xenstore_target_of_a_pod_guest_is_its_memory(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) + 300, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 352,
+	};
+	unsigned long start = xen_balloon_start_pages(&in);
+
+	/* The holes stay out of the target, as out of the start. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(512), MIB(2048), start),
+			MIB(512) - 352);
+	/* memory/target == static-max: no move at boot. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(2048), MIB(2048), start),
+			start);
+}
+
+/* PV guests and dom0 have no offset (static_max 0): the target as it is. */
+static void xenstore_target_of_pv_is_taken_as_is(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(300), 0, MIB(128)),
+			MIB(300));
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(0, 0, MIB(128)), 0UL);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -1286,6 +1435,17 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(frames_left_unmappable_are_offered_again),
+	KUNIT_CASE(start_pv_dom0_is_dom0_mem_not_max),
+	KUNIT_CASE(start_pv_dom0_leaves_released_pages_out),
+	KUNIT_CASE(start_pv_domu_is_nr_pages_not_the_e820_count),
+	KUNIT_CASE(start_pv_mem_option_stops_at_max_pfn),
+	KUNIT_CASE(start_pvh_domu_pod_is_e820_ram_not_pod_target),
+	KUNIT_CASE(start_pvh_domu_without_pod_is_e820_ram),
+	KUNIT_CASE(start_pvh_dom0_leaves_extra_regions_out),
+	KUNIT_CASE(start_hvm_pod_is_e820_ram_not_pod_target),
+	KUNIT_CASE(start_hvm_without_pod_is_e820_ram),
+	KUNIT_CASE(xenstore_target_of_a_pod_guest_is_its_memory),
+	KUNIT_CASE(xenstore_target_of_pv_is_taken_as_is),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
