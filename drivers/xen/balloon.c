@@ -613,17 +613,24 @@ static unsigned long balloon_above_floor(struct xen_balloon *b,
 static long balloon_shrink_for_borrower(struct xen_balloon *b,
 					unsigned long want)
 {
-	unsigned long nr = balloon_above_floor(b, want), excess;
+	unsigned long cur = b->stats->current_pages, room, gone, nr, excess;
 	struct page *page;
 	LIST_HEAD(list);
 
-	if (!nr || (b->ops->available && b->ops->available(b) < want))
+	room = balloon_above_floor(b, want);
+	if (!room || (b->ops->available && b->ops->available(b) < want))
 		return 0;
 	mutex_unlock(&b->lock);
-	nr = balloon_take_pages(b, nr, GFP_BALLOON, &list);
+	nr = balloon_take_pages(b, room, GFP_BALLOON, &list);
 	mutex_lock(&b->lock);
-	/* The worker may have shrunk meanwhile: check the floor again. */
-	for (excess = nr - balloon_above_floor(b, nr); excess; excess--) {
+	/*
+	 * Others may have shrunk meanwhile (the worker, another borrower):
+	 * what they gave comes off our room. The floor is not evaluated
+	 * again: it would count the pages just taken as held by the kernel.
+	 */
+	gone = cur - min(cur, b->stats->current_pages);
+	room -= min(room, gone);
+	for (excess = nr - min(nr, room); excess; excess--) {
 		page = list_last_entry(&list, struct page, lru);
 		list_del(&page->lru);
 		b->ops->release_page(b, page);

@@ -70,6 +70,7 @@ struct fake_xen {
 	gfp_t alloc_gfp;		/* flags of the last page asked for */
 	bool alloc_locked;		/* ...asked for with the balloon's lock held */
 	long available;			/* what si_mem_available() says; -1: plenty */
+	long live_floor;		/* >= 0: floor as the kernel counts it, from this */
 	unsigned long map_fail_pfn;	/* this pfn cannot be mapped */
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
@@ -283,6 +284,19 @@ static unsigned long fake_available(struct xen_balloon *b)
 	return f->available < 0 ? ULONG_MAX : f->available;
 }
 
+/*
+ * With live_floor set, the floor moves like the kernel's: pages taken from
+ * the allocator and not yet given to Xen count as held by the kernel.
+ */
+static unsigned long fake_floor(struct xen_balloon *b)
+{
+	struct fake_xen *f = fake_of(b);
+
+	if (f->live_floor < 0)
+		return b->floor_pages;
+	return f->live_floor + f->stats.current_pages - b->nr_stranded - f->nr_kernel;
+}
+
 static const struct xen_balloon_ops fake_ops = {
 	.populate = fake_populate,
 	.decrease = fake_decrease,
@@ -295,6 +309,7 @@ static const struct xen_balloon_ops fake_ops = {
 	.release_page = fake_release_page,
 	.lend = fake_lend,
 	.available = fake_available,
+	.floor = fake_floor,
 };
 
 /* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
@@ -308,6 +323,7 @@ static void fake_start(struct fake_xen *f)
 	f->take_budget = FAKE_UNLIMITED;
 	f->alloc_budget = FAKE_UNLIMITED;
 	f->available = FAKE_UNLIMITED;
+	f->live_floor = FAKE_UNLIMITED;
 	f->map_fail_pfn = ULONG_MAX;
 	f->reservation = FAKE_KERNEL;
 
@@ -855,6 +871,26 @@ static void borrow_never_shrinks_below_the_floor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 5UL);
 	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 1, pages + 5), -ENOMEM);
 	xen_balloon_give_back(f->b, 5, pages);
+	f->nr_lent = 0;
+}
+
+/*
+ * The floor counts pages the kernel holds; the pages a borrower has just
+ * taken from the allocator, about to be given to Xen, must not count.
+ */
+static void borrow_may_go_down_to_a_live_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->live_floor = FAKE_PAGES - 20;
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 20, pages), 0);
+	f->nr_lent = 20;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 20UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 1, pages), -ENOMEM);
+	xen_balloon_give_back(f->b, 20, pages);
 	f->nr_lent = 0;
 }
 
@@ -1432,6 +1468,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(borrow_never_wakes_the_oom_killer),
 	KUNIT_CASE(borrow_never_shrinks_below_the_floor),
 	KUNIT_CASE(borrow_refused_when_the_kernel_cannot_spare_it),
+	KUNIT_CASE(borrow_may_go_down_to_a_live_floor),
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(frames_left_unmappable_are_offered_again),
