@@ -151,6 +151,7 @@ static const char * const balloon_stop_names[BALLOON_STOP_NR] = {
 	[BALLOON_STOP_REFUSED] = "hypercall_refused",
 	[BALLOON_STOP_PRESSURE] = "allocation_pressure",
 	[BALLOON_STOP_FLOOR] = "safe_floor",
+	[BALLOON_STOP_BAD_TARGET] = "bad_target",
 };
 
 const char *xen_balloon_stop_name(enum balloon_stop stop)
@@ -455,6 +456,8 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 		want = min(floor, cur);
 		why = BALLOON_STOP_FLOOR;
 	}
+	if (why == BALLOON_STOP_NONE && READ_ONCE(b->target_refused))
+		why = BALLOON_STOP_BAD_TARGET;
 	b->stop = why;
 	b->stats->target_pages = want;
 	/* Once per new request that cannot be met as asked. */
@@ -546,6 +549,7 @@ static void balloon_kick(struct xen_balloon *b)
  */
 void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 {
+	WRITE_ONCE(b->target_refused, false);
 	WRITE_ONCE(b->requested_pages, pages);
 	if (mutex_trylock(&b->lock)) {
 		balloon_effective_target(b);
@@ -871,6 +875,38 @@ unsigned long xen_balloon_xenstore_target(unsigned long target,
 	return target - offset;
 }
 EXPORT_SYMBOL_GPL(xen_balloon_xenstore_target);
+
+/**
+ * xen_balloon_xenstore_input - apply a memory/target value written by the toolstack
+ * @b: the balloon
+ * @value: the xenstore string, KiB
+ * @static_max: as for xen_balloon_xenstore_target()
+ *
+ * Garbage (not a whole non-negative number of KiB, or one that overflows)
+ * is refused: the balloon keeps its target and info/stop_reason says
+ * bad_target until a valid target comes. A target above Xen's ceiling is
+ * clamped like any other (max_reservation).
+ *
+ * Return: 0, or -EINVAL when @value was refused.
+ */
+int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
+			       unsigned long static_max)
+{
+	unsigned long pages;
+
+	if (xen_balloon_parse_kb(value, &pages)) {
+		WRITE_ONCE(b->target_refused, true);
+		if (mutex_trylock(&b->lock)) {
+			balloon_effective_target(b);
+			mutex_unlock(&b->lock);
+		}
+		return -EINVAL;
+	}
+	xen_balloon_set_target(b, xen_balloon_xenstore_target(pages, static_max,
+							      b->boot_pages));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_xenstore_input);
 
 void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 		       struct balloon_stats *stats, unsigned long current_pages)

@@ -16,7 +16,8 @@
  *   xen_memory0/info/stop_reason    ro  why the target is not (or will not
  *                                       be) reached: none, max_reservation,
  *                                       no_extra_pages, hypercall_refused,
- *                                       allocation_pressure, safe_floor
+ *                                       allocation_pressure, safe_floor,
+ *                                       bad_target (memory/target refused)
  *   xen_memory0/info/requested_kb   ro  the target asked for, unclamped
  *   xen_memory0/info/floor_kb       ro  the safe floor last computed
  *   xen_memory0/info/refused_kb     ro  ballooned pages never populated
@@ -79,27 +80,19 @@ static void balloon_target_changed(struct xenbus_watch *watch,
 {
 	static bool have_static_max;
 	static unsigned long static_max;
-	unsigned long pages;
 	char *s;
-	int err;
 
 	s = xenbus_read(XBT_NIL, "memory", "target", NULL);
 	if (IS_ERR(s))
 		return;	/* dom0 may have none */
-	err = xen_balloon_parse_kb(s, &pages);
-	if (err) {
-		pr_warn_ratelimited("ignoring memory/target \"%.32s\": not a size in KiB\n",
-				    s);
-		kfree(s);
-		return;
-	}
-	kfree(s);
 	if (!have_static_max) {
 		static_max = balloon_static_max();
 		have_static_max = true;
 	}
-	balloon_set_new_target(xen_balloon_xenstore_target(pages, static_max,
-							   xen_balloon.boot_pages));
+	if (xen_balloon_xenstore_input(&xen_balloon, s, static_max))
+		pr_warn_ratelimited("refusing memory/target \"%.32s\": not a size in KiB\n",
+				    s);
+	kfree(s);
 }
 
 static struct xenbus_watch balloon_target_watch = {

@@ -45,6 +45,7 @@ enum balloon_stop {
 	BALLOON_STOP_REFUSED,		/* Xen refused to give memory */
 	BALLOON_STOP_PRESSURE,		/* the allocator ran dry ballooning down */
 	BALLOON_STOP_FLOOR,		/* target below the safe floor */
+	BALLOON_STOP_BAD_TARGET,	/* memory/target was not a size: refused */
 	BALLOON_STOP_NR
 };
 
@@ -117,9 +118,9 @@ struct balloon_start_input {
 
 /*
  * One balloon. @stats is what the sysfs front shows; everything else is
- * protected by @lock except @requested_pages, which
- * xen_balloon_set_target() writes without it (WRITE_ONCE) and the batches
- * read with READ_ONCE.
+ * protected by @lock except @requested_pages and @target_refused, which
+ * the target's setters write without it (WRITE_ONCE) and the batches read
+ * with READ_ONCE.
  */
 struct xen_balloon {
 	const struct xen_balloon_ops *ops;
@@ -135,6 +136,7 @@ struct xen_balloon {
 	unsigned long boot_pages;	/* current_pages at setup */
 	unsigned long requested_pages;	/* the target before clamping */
 	unsigned long seen_request;	/* last request checked for the log */
+	bool target_refused;		/* the last memory/target was garbage */
 	unsigned long floor_pages;	/* 0: no floor */
 	bool below_floor_ok;
 	enum balloon_stop stop;
@@ -163,6 +165,8 @@ unsigned long xen_balloon_start_pages(const struct balloon_start_input *in);
 unsigned long xen_balloon_xenstore_target(unsigned long target,
 					  unsigned long static_max,
 					  unsigned long start);
+int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
+			       unsigned long static_max);
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
 unsigned long xen_balloon_live_floor(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);

@@ -1268,6 +1268,63 @@ static void xenstore_target_of_pv_is_taken_as_is(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(0, 0, MIB(128)), 0UL);
 }
 
+/* memory/target as the toolstack writes it, in KiB. */
+static const char *fake_kb(struct kunit *test, unsigned long pages)
+{
+	char *s = kunit_kmalloc(test, 24, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	snprintf(s, 24, "%lu", pages << (PAGE_SHIFT - 10));
+	return s;
+}
+
+/*
+ * Garbage, negative or overflowing memory/target is refused: the balloon
+ * keeps its target and says bad_target until a valid one comes.
+ */
+static void xenstore_garbage_target_is_refused_with_a_reason(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "abc", "-1", "-4096", "12x", "1.5", " 4096", "4096K",
+		"18446744073709551616",
+	};
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, xen_balloon_xenstore_input(b, fake_kb(test, FAKE_KERNEL + 10), 0), 0);
+	settle(f);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, xen_balloon_xenstore_input(b, bad[i], 0), -EINVAL,
+				    "\"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, b->requested_pages, FAKE_KERNEL + 10UL);
+		KUNIT_EXPECT_EQ_MSG(test, b->stop, BALLOON_STOP_BAD_TARGET, "\"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, settle(f), -1L);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
+	}
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(b->stop), "bad_target");
+	/* A valid target clears it. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(b, fake_kb(test, FAKE_KERNEL), 0), 0);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_NONE);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+/* Above Xen's ceiling for the domain (maxmem): clamped, and says so. */
+static void xenstore_target_above_maxmem_is_clamped(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	const char *kb = fake_kb(test, FAKE_KERNEL + 900);
+
+	f->max_reservation = FAKE_KERNEL + 100;
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(f->b, kb, 0), 0);
+	KUNIT_EXPECT_EQ(test, f->b->requested_pages, FAKE_KERNEL + 900UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 100UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_MAX_RESERVATION);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 100UL);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -1440,6 +1497,8 @@ static void stop_reasons_have_names(struct kunit *test)
 			   "allocation_pressure");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_FLOOR),
 			   "safe_floor");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_BAD_TARGET),
+			   "bad_target");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NR), "unknown");
 }
 
@@ -1483,6 +1542,8 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(start_hvm_without_pod_is_e820_ram),
 	KUNIT_CASE(xenstore_target_of_a_pod_guest_is_its_memory),
 	KUNIT_CASE(xenstore_target_of_pv_is_taken_as_is),
+	KUNIT_CASE(xenstore_garbage_target_is_refused_with_a_reason),
+	KUNIT_CASE(xenstore_target_above_maxmem_is_clamped),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
