@@ -112,6 +112,11 @@ module_param(balloon_multicall, bool, 0644);
 MODULE_PARM_DESC(balloon_multicall,
 		 "Batch kernel-mapping updates in multicalls (else one hypercall a page)");
 
+static unsigned int balloon_boot_timeout = 180;
+module_param(balloon_boot_timeout, uint, 0444);
+MODULE_PARM_DESC(balloon_boot_timeout,
+		 "Seconds without progress before a populate-on-demand guest stops waiting for its first balloon-down");
+
 /* How far one batch may look past refused pages for fillable ones. */
 #define BALLOON_SCAN_LIMIT	(4 * BALLOON_BATCH)
 
@@ -1271,3 +1276,68 @@ static int __init balloon_init(void)
 	return 0;
 }
 subsys_initcall(balloon_init);
+
+/**
+ * xen_balloon_boot_wait - should the boot wait for the first balloon-down?
+ * @b: the balloon
+ * @w: the wait's memory (zeroed before the first call)
+ * @now: jiffies
+ * @timeout: jiffies without progress after which the wait gives up
+ *
+ * A populate-on-demand guest has more RAM than Xen backs: until the balloon
+ * gave back the difference to its target, touching memory may find Xen's
+ * PoD pool empty and the domain is crashed. So user space waits until the
+ * balloon is at or below its target, as long as it makes progress.
+ *
+ * Return: %BALLOON_BOOT_DONE, %BALLOON_BOOT_WAIT or %BALLOON_BOOT_STUCK.
+ */
+enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
+					     struct balloon_boot_waiter *w,
+					     unsigned long now,
+					     unsigned long timeout)
+{
+	unsigned long cur = READ_ONCE(b->stats->current_pages);
+
+	if (cur <= READ_ONCE(b->stats->target_pages))
+		return BALLOON_BOOT_DONE;
+	if (!w->since || cur != w->last) {
+		w->last = cur;
+		w->since = now;
+	}
+	return time_after(now, w->since + timeout) ? BALLOON_BOOT_STUCK :
+						     BALLOON_BOOT_WAIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_boot_wait);
+
+/*
+ * PVH and HVM guests only: a PV guest is never populated on demand. A
+ * guest whose toolstack never writes a target has nothing to wait for.
+ */
+static int __init balloon_wait_boot(void)
+{
+	struct balloon_boot_waiter w = {};
+	enum balloon_boot_wait r;
+
+	if (!xen_domain() || xen_pv_domain() || xen_initial_domain())
+		return 0;
+	r = xen_balloon_boot_wait(&xen_balloon, &w, jiffies,
+				  balloon_boot_timeout * HZ);
+	if (r == BALLOON_BOOT_DONE)
+		return 0;
+	pr_info("waiting for the first balloon-down: %lu KiB to give back\n",
+		(balloon_stats.current_pages - balloon_stats.target_pages) <<
+		(PAGE_SHIFT - 10));
+	while (r == BALLOON_BOOT_WAIT) {
+		schedule_timeout_interruptible(HZ / 10);
+		r = xen_balloon_boot_wait(&xen_balloon, &w, jiffies,
+					  balloon_boot_timeout * HZ);
+	}
+	if (r == BALLOON_BOOT_STUCK)
+		panic("xen:balloon: no progress giving back %lu KiB for %u s (%s): populate-on-demand would crash the domain\n",
+		      (balloon_stats.current_pages - balloon_stats.target_pages) <<
+		      (PAGE_SHIFT - 10), balloon_boot_timeout,
+		      xen_balloon_stop_name(READ_ONCE(xen_balloon.stop)));
+	pr_info("first balloon-down done\n");
+	return 0;
+}
+late_initcall_sync(balloon_wait_boot);

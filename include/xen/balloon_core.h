@@ -51,6 +51,19 @@ enum balloon_stop {
 
 struct xen_balloon;
 
+/* What the boot does about the first balloon-down (xen_balloon_boot_wait()). */
+enum balloon_boot_wait {
+	BALLOON_BOOT_DONE,	/* at or below the target: go on */
+	BALLOON_BOOT_WAIT,	/* still above it, and moving */
+	BALLOON_BOOT_STUCK,	/* no progress for the whole timeout */
+};
+
+/* The memory of one wait: where the balloon stood and since when. */
+struct balloon_boot_waiter {
+	unsigned long last;
+	unsigned long since;	/* jiffies; 0: not started */
+};
+
 /*
  * The hypervisor and kernel side effects of the balloon. All frame arrays
  * hold one xen_pfn_t per page.
@@ -168,6 +181,10 @@ unsigned long xen_balloon_xenstore_target(unsigned long target,
 int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
 			       unsigned long static_max);
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
+enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
+					     struct balloon_boot_waiter *w,
+					     unsigned long now,
+					     unsigned long timeout);
 unsigned long xen_balloon_live_floor(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);

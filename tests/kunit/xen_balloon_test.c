@@ -1325,6 +1325,31 @@ static void xenstore_target_above_maxmem_is_clamped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 100UL);
 }
 
+/*
+ * A PoD guest's boot waits for the first balloon-down while the balloon
+ * moves, goes on once it is at the target, and gives up only after a
+ * whole timeout without progress.
+ */
+static void pod_boot_waits_for_the_first_balloon_down(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct balloon_boot_waiter w = {};
+	unsigned long t = 1000;
+
+	/* No target written: nothing to wait for. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t, 50), BALLOON_BOOT_DONE);
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 40);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t, 50), BALLOON_BOOT_WAIT);
+	f->alloc_budget = 10;			/* some progress, then none */
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 40, 50), BALLOON_BOOT_WAIT);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 80, 50), BALLOON_BOOT_WAIT);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 91, 50), BALLOON_BOOT_STUCK);
+	f->alloc_budget = FAKE_UNLIMITED;	/* the allocator recovers */
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 95, 50), BALLOON_BOOT_DONE);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -1544,6 +1569,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(xenstore_target_of_pv_is_taken_as_is),
 	KUNIT_CASE(xenstore_garbage_target_is_refused_with_a_reason),
 	KUNIT_CASE(xenstore_target_above_maxmem_is_clamped),
+	KUNIT_CASE(pod_boot_waits_for_the_first_balloon_down),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
