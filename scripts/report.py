@@ -404,8 +404,9 @@ def show(r, name, settings):
                 how = 'clamped to %s' % s.get('clamped_kb')
             p('  step target_kb=%-9s -> current_kb=%-9s %s in %ss%s' %
               (s['target_kb'], s['current_kb'], how, s['seconds'],
-               ' (stop: %s, Xen: %s KiB, accounted: %s)' %
-               (s['stop'], s.get('xen_kb'), s.get('accounted')) if 'stop' in s else ''))
+               ' (stop: %s, floor: %s KiB, Xen: %s KiB, accounted: %s)' %
+               (s['stop'], s.get('floor_kb'), s.get('xen_kb'), s.get('accounted'))
+               if 'stop' in s else ''))
     if r['pattern']:
         p('  pattern holder: %s' % ' '.join('%s=%s' % kv_ for kv_ in r['pattern'].items()))
     if r['sysfs_fuzz']:

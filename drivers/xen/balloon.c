@@ -26,13 +26,15 @@
  * all. Such pages are moved to the parked list, counted per kind and
  * logged; they are never populated and never crash the guest.
  *
- * Accounting. balloon_stats.current_pages starts as Xen's count of our
- * pages (XENMEM_current_reservation) and moves only by what Xen confirms:
- * a populate that gives N frames adds N, a decrease that takes N frames
+ * Accounting. balloon_stats.current_pages starts as what the guest has
+ * (xen_balloon_start_pages()) and moves only by what Xen confirms: a
+ * populate that gives N frames adds N, a decrease that takes N frames
  * removes N. Pages Xen did not fill go back to the ballooned list; frames
  * Xen did not take are mapped again and go back to the allocator. A frame
- * we got but could not map is handed back to Xen. So current_kb always
- * equals what Xen reports for the domain.
+ * we got but could not map is handed back to Xen. So current_kb equals
+ * what Xen reports for a PV domain; a populate-on-demand guest starts
+ * from its RAM, which Xen counts only once the balloon gave back the
+ * difference to its PoD target.
  *
  * Pacing, as upstream: every batch that moves pages resets schedule_delay
  * and retry_count to 1 and runs the next batch at once (from a workqueue,
@@ -45,10 +47,11 @@
  * Safe floor. Ballooning a guest below what it cannot give back kills it
  * (the OOM killer, then a panic). The floor is
  *
- *   floor = boot_reserved + unreclaimable + reserve + margin
- *   boot_reserved = pages at boot - pages handed to the allocator
+ *   floor = unmanaged + unreclaimable + reserve + margin
+ *   unmanaged     = our reservation now - pages the allocator manages now
  *                   (kernel image, struct pages for the whole reachable
- *                   range, the P2M, early page tables)
+ *                   range, the P2M, early page tables; not the initrd
+ *                   and __init memory once they are freed)
  *   unreclaimable = unreclaimable slab + page tables + kernel stacks
  *                   + unevictable pages + anonymous and shmem pages when
  *                   there is no swap
@@ -109,6 +112,11 @@ module_param(balloon_multicall, bool, 0644);
 MODULE_PARM_DESC(balloon_multicall,
 		 "Batch kernel-mapping updates in multicalls (else one hypercall a page)");
 
+static unsigned int balloon_boot_timeout = 180;
+module_param(balloon_boot_timeout, uint, 0444);
+MODULE_PARM_DESC(balloon_boot_timeout,
+		 "Seconds without progress before a populate-on-demand guest stops waiting for its first balloon-down");
+
 /* How far one batch may look past refused pages for fillable ones. */
 #define BALLOON_SCAN_LIMIT	(4 * BALLOON_BATCH)
 
@@ -148,6 +156,7 @@ static const char * const balloon_stop_names[BALLOON_STOP_NR] = {
 	[BALLOON_STOP_REFUSED] = "hypercall_refused",
 	[BALLOON_STOP_PRESSURE] = "allocation_pressure",
 	[BALLOON_STOP_FLOOR] = "safe_floor",
+	[BALLOON_STOP_BAD_TARGET] = "bad_target",
 };
 
 const char *xen_balloon_stop_name(enum balloon_stop stop)
@@ -307,22 +316,37 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 }
 
 /*
- * Take up to @nr pages from the kernel and give their frames to Xen.
- * Returns how many Xen took (they are now on the ballooned list).
+ * Take up to @nr pages (one batch at most) from the kernel onto @list.
+ * Needs no lock: the allocator may reclaim meanwhile. Returns how many.
  */
-static long balloon_shrink(struct xen_balloon *b, unsigned long nr, gfp_t gfp)
+static unsigned int balloon_take_pages(struct xen_balloon *b, unsigned long nr,
+				       gfp_t gfp, struct list_head *list)
 {
-	unsigned int n = 0, kept = 0, i, bad = 0;
+	unsigned int n;
 	struct page *page;
-	long taken, back;
 
 	nr = min_t(unsigned long, nr, BALLOON_BATCH);
-	while (n < nr) {
+	for (n = 0; n < nr; n++) {
 		page = b->ops->take_page(b, gfp);
-		if (!page) {
-			b->stop = BALLOON_STOP_PRESSURE;
+		if (!page)
 			break;
-		}
+		list_add_tail(&page->lru, list);
+	}
+	return n;
+}
+
+/*
+ * Give the frames of the pages on @list (from balloon_take_pages()) to
+ * Xen. Returns how many Xen took (they are now on the ballooned list).
+ */
+static long balloon_give_pages(struct xen_balloon *b, struct list_head *list)
+{
+	unsigned int n = 0, kept = 0, i, bad = 0;
+	struct page *page, *next;
+	long taken, back;
+
+	list_for_each_entry_safe(page, next, list, lru) {
+		list_del(&page->lru);
 		b->pages[n++] = page;
 	}
 	if (!n)
@@ -393,13 +417,21 @@ unsigned long xen_balloon_floor(const struct balloon_floor_input *in)
 
 	margin = BALLOON_FLOOR_MARGIN_PAGES +
 		 (in->boot_pages >> BALLOON_FLOOR_MARGIN_SHIFT);
-	if (check_add_overflow(in->boot_reserved, in->unreclaimable, &floor) ||
+	if (check_add_overflow(in->unmanaged, in->unreclaimable, &floor) ||
 	    check_add_overflow(floor, in->reserve, &floor) ||
 	    check_add_overflow(floor, margin, &floor))
 		return ULONG_MAX;
 	return floor;
 }
 EXPORT_SYMBOL_GPL(xen_balloon_floor);
+
+/* The safe floor now (recorded for info/floor_kb). */
+static unsigned long balloon_floor_now(struct xen_balloon *b)
+{
+	if (b->ops->floor)
+		b->floor_pages = b->ops->floor(b);
+	return b->floor_pages;
+}
 
 /*
  * The target the balloon works toward: what was asked, capped by Xen's
@@ -410,7 +442,8 @@ EXPORT_SYMBOL_GPL(xen_balloon_floor);
  */
 static unsigned long balloon_effective_target(struct xen_balloon *b)
 {
-	unsigned long want = b->requested_pages, cur = b->stats->current_pages;
+	unsigned long asked = READ_ONCE(b->requested_pages), want = asked;
+	unsigned long cur = b->stats->current_pages;
 	unsigned long reach = cur + b->stats->balloon_low, floor;
 	long max = b->ops->max_reservation(b);
 	enum balloon_stop why = BALLOON_STOP_NONE;
@@ -423,14 +456,24 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 		want = reach;
 		why = BALLOON_STOP_NO_PAGES;
 	}
-	floor = b->ops->floor ? b->ops->floor(b) : b->floor_pages;
-	b->floor_pages = floor;
+	floor = balloon_floor_now(b);
 	if (!b->below_floor_ok && want < floor && want < cur) {
 		want = min(floor, cur);
 		why = BALLOON_STOP_FLOOR;
 	}
+	if (why == BALLOON_STOP_NONE && READ_ONCE(b->target_refused))
+		why = BALLOON_STOP_BAD_TARGET;
 	b->stop = why;
 	b->stats->target_pages = want;
+	/* Once per new request that cannot be met as asked. */
+	if (asked != b->seen_request) {
+		b->seen_request = asked;
+		if (want != asked)
+			pr_info("target %lu KiB clamped to %lu KiB: %s\n",
+				asked << (PAGE_SHIFT - 10),
+				want << (PAGE_SHIFT - 10),
+				xen_balloon_stop_name(why));
+	}
 	return want;
 }
 
@@ -442,7 +485,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	if (r != BALLOON_STEP_RETRY) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		b->state = BALLOON_IDLE;
 		return r == BALLOON_STEP_MOVED ? 0 : -1;
 	}
 	st->retry_count++;
@@ -450,7 +492,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	    st->retry_count > st->max_retry_count) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		b->state = BALLOON_CANCELED;
 		pr_info("giving up on target %lu KiB at %lu KiB: %s\n",
 			st->target_pages << (PAGE_SHIFT - 10),
 			st->current_pages << (PAGE_SHIFT - 10),
@@ -458,7 +499,6 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 		return -1;
 	}
 	st->schedule_delay = min(st->schedule_delay * 2, st->max_schedule_delay);
-	b->state = BALLOON_BACKOFF;
 	return st->schedule_delay;
 }
 
@@ -469,7 +509,8 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 long xen_balloon_step(struct xen_balloon *b)
 {
 	enum balloon_step_result r = BALLOON_STEP_IDLE;
-	unsigned long target, cur;
+	unsigned long target, cur, nr;
+	LIST_HEAD(list);
 	long taken, delay;
 
 	mutex_lock(&b->lock);
@@ -478,7 +519,10 @@ long xen_balloon_step(struct xen_balloon *b)
 	if (cur < target) {
 		r = balloon_grow(b, target - cur);
 	} else if (cur > target) {
-		taken = balloon_shrink(b, cur - target, GFP_BALLOON);
+		nr = min_t(unsigned long, cur - target, BALLOON_BATCH);
+		if (balloon_take_pages(b, nr, GFP_BALLOON, &list) < nr)
+			b->stop = BALLOON_STOP_PRESSURE;
+		taken = balloon_give_pages(b, &list);
 		if (!taken || b->stop == BALLOON_STOP_PRESSURE)
 			r = BALLOON_STEP_RETRY;
 		else
@@ -496,22 +540,29 @@ static void balloon_kick(struct xen_balloon *b)
 		mod_delayed_work(b->wq, &b->work, 0);
 }
 
+/**
+ * xen_balloon_set_target - ask the balloon to move to @pages
+ * @b: the balloon
+ * @pages: the new target, before clamping
+ *
+ * Never waits for a batch in progress: the xenstore watch calls this from
+ * the xenwatch thread, which every backend and the shutdown watch share,
+ * and a batch can take long (reclaim, hypercalls). When the balloon is
+ * idle the clamped target is shown at once; when a batch runs, the
+ * request is shown as asked and clamped by the next batch, which the
+ * kick queues.
+ */
 void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 {
-	unsigned long old_request;
-
-	mutex_lock(&b->lock);
-	old_request = b->requested_pages;
-	b->requested_pages = pages;
-	b->state = BALLOON_IDLE;
-	balloon_effective_target(b);
-	/* Once per new request that cannot be met as asked. */
-	if (b->stats->target_pages != pages && pages != old_request)
-		pr_info("target %lu KiB clamped to %lu KiB: %s\n",
-			pages << (PAGE_SHIFT - 10),
-			b->stats->target_pages << (PAGE_SHIFT - 10),
-			xen_balloon_stop_name(b->stop));
-	mutex_unlock(&b->lock);
+	WRITE_ONCE(b->target_refused, false);
+	WRITE_ONCE(b->requested_pages, pages);
+	if (mutex_trylock(&b->lock)) {
+		balloon_effective_target(b);
+		mutex_unlock(&b->lock);
+	} else {
+		/* Shown until the next batch clamps it: never a stale target. */
+		WRITE_ONCE(b->stats->target_pages, pages);
+	}
 	balloon_kick(b);
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_set_target);
@@ -549,6 +600,53 @@ void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_give_back);
 
+/* How many of @want pages we may give Xen without going below the floor. */
+static unsigned long balloon_above_floor(struct xen_balloon *b,
+					 unsigned long want)
+{
+	unsigned long cur = b->stats->current_pages, floor;
+
+	floor = balloon_floor_now(b);
+	if (b->below_floor_ok)
+		return want;
+	return cur > floor ? min(want, cur - floor) : 0;
+}
+
+/*
+ * Balloon out pages for a borrower, with @b->lock held: none unless the
+ * kernel could spare all @want (no reclaim storm, no OOM killer), never
+ * below the safe floor. The pages are taken from the allocator with the
+ * lock dropped, so the worker and other borrowers do not wait through
+ * reclaim. Returns how many pages Xen took (now on the ballooned list).
+ */
+static long balloon_shrink_for_borrower(struct xen_balloon *b,
+					unsigned long want)
+{
+	unsigned long cur = b->stats->current_pages, room, gone, nr, excess;
+	struct page *page;
+	LIST_HEAD(list);
+
+	room = balloon_above_floor(b, want);
+	if (!room || (b->ops->available && b->ops->available(b) < want))
+		return 0;
+	mutex_unlock(&b->lock);
+	nr = balloon_take_pages(b, room, GFP_BALLOON, &list);
+	mutex_lock(&b->lock);
+	/*
+	 * Others may have shrunk meanwhile (the worker, another borrower):
+	 * what they gave comes off our room. The floor is not evaluated
+	 * again: it would count the pages just taken as held by the kernel.
+	 */
+	gone = cur - min(cur, b->stats->current_pages);
+	room -= min(room, gone);
+	for (excess = nr - min(nr, room); excess; excess--) {
+		page = list_last_entry(&list, struct page, lru);
+		list_del(&page->lru);
+		b->ops->release_page(b, page);
+	}
+	return balloon_give_pages(b, &list);
+}
+
 int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 		       struct page **pages)
 {
@@ -563,8 +661,8 @@ int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 		if (!page) {
 			if (!list_empty(&b->ballooned))
 				continue;
-			/* None left: make some by shrinking. */
-			if (balloon_shrink(b, nr - got, GFP_USER) > 0)
+			/* None left: make some by shrinking, if we can spare them. */
+			if (balloon_shrink_for_borrower(b, nr - got) > 0)
 				continue;
 			ret = -ENOMEM;
 			break;
@@ -575,8 +673,9 @@ int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,
 			break;
 		}
 		pages[got++] = page;
+		/* Counted at once: shrinking drops the lock. */
+		b->stats->target_unpopulated++;
 	}
-	b->stats->target_unpopulated += got;
 	mutex_unlock(&b->lock);
 	if (ret)
 		xen_balloon_give_back(b, got, pages);
@@ -590,7 +689,9 @@ EXPORT_SYMBOL_IF_KUNIT(xen_balloon_borrow);
  * @pages: receives them
  *
  * For grant and foreign mappings (gntdev, privcmd). Uses ballooned pages
- * first and balloons out more if there are too few.
+ * first and balloons out more if there are too few: only when the kernel
+ * can spare them all (si_mem_available()), never below the safe floor,
+ * and without waking the OOM killer.
  *
  * Return: 0 or -ENOMEM (then nothing is borrowed).
  */
@@ -719,6 +820,99 @@ EXPORT_SYMBOL_GPL(xen_balloon_parse_bytes);
 
 /* ---- setup ------------------------------------------------------------- */
 
+/**
+ * xen_balloon_start_pages - the size the balloon starts from
+ * @in: what the guest and Xen say at boot
+ *
+ * A PV guest has what Xen gave it (nr_pages, as far as the kernel reaches:
+ * max_pfn) less what the memory setup gave back. Not the E820 count:
+ * that misses pfn 0 and the ISA hole (about 97 pages on a domU) and holds
+ * the extra regions, which are the balloon's to fill later.
+ *
+ * A PVH or HVM guest has the RAM of its E820, less the extra regions left
+ * empty (a PVH dom0's room up to max:). Not Xen's reservation: under
+ * populate-on-demand that is about the PoD target while the guest's RAM
+ * reaches maxmem, and starting there the balloon would never give back
+ * enough.
+ *
+ * Either way the extra regions are not in the start, which is also the
+ * first target: a boot never populates straight to max: or maxmem.
+ *
+ * Return: pages the guest has when the balloon starts (Xen's reservation
+ * if the inputs make no sense).
+ */
+unsigned long xen_balloon_start_pages(const struct balloon_start_input *in)
+{
+	unsigned long have, out;
+
+	if (in->pv) {
+		have = min(in->nr_pages, in->max_pfn);
+		out = in->released;
+	} else {
+		have = in->ram_pages;
+		out = in->extra_pages;
+	}
+	return have > out ? have - out : in->reservation;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_start_pages);
+
+/**
+ * xen_balloon_xenstore_target - the target for a memory/target value
+ * @target: memory/target, in pages
+ * @static_max: memory/static-max in pages; 0 when there is none, and for
+ *		PV guests and dom0, whose memory/target is taken as it is
+ * @start: the pages the balloon started with (xen_balloon_start_pages())
+ *
+ * An HVM or PVH guest's memory/target leaves out what the firmware and
+ * the holes take: the difference between static-max and the start size
+ * is taken off every target, as upstream does.
+ *
+ * Return: the target in pages (0 if the offset is larger).
+ */
+unsigned long xen_balloon_xenstore_target(unsigned long target,
+					  unsigned long static_max,
+					  unsigned long start)
+{
+	long offset = static_max ? (long)static_max - (long)start : 0;
+
+	if (offset > 0 && target < offset)
+		return 0;
+	return target - offset;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_xenstore_target);
+
+/**
+ * xen_balloon_xenstore_input - apply a memory/target value written by the toolstack
+ * @b: the balloon
+ * @value: the xenstore string, KiB
+ * @static_max: as for xen_balloon_xenstore_target()
+ *
+ * Garbage (not a whole non-negative number of KiB, or one that overflows)
+ * is refused: the balloon keeps its target and info/stop_reason says
+ * bad_target until a valid target comes. A target above Xen's ceiling is
+ * clamped like any other (max_reservation).
+ *
+ * Return: 0, or -EINVAL when @value was refused.
+ */
+int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
+			       unsigned long static_max)
+{
+	unsigned long pages;
+
+	if (xen_balloon_parse_kb(value, &pages)) {
+		WRITE_ONCE(b->target_refused, true);
+		if (mutex_trylock(&b->lock)) {
+			balloon_effective_target(b);
+			mutex_unlock(&b->lock);
+		}
+		return -EINVAL;
+	}
+	xen_balloon_set_target(b, xen_balloon_xenstore_target(pages, static_max,
+							      b->boot_pages));
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xen_balloon_xenstore_input);
+
 void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 		       struct balloon_stats *stats, unsigned long current_pages)
 {
@@ -736,7 +930,9 @@ void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 	stats->max_schedule_delay = 32;
 	stats->retry_count = 1;
 	stats->max_retry_count = 4;
+	b->boot_pages = current_pages;
 	b->requested_pages = current_pages;
+	b->seen_request = current_pages;
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_setup);
 
@@ -910,6 +1106,13 @@ static struct page *xen_real_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	return page;
 }
 
+static unsigned long xen_real_available(struct xen_balloon *b)
+{
+	long avail = si_mem_available();
+
+	return avail > 0 ? avail : 0;
+}
+
 static void xen_real_release_page(struct xen_balloon *b, struct page *page)
 {
 	free_reserved_page(page);
@@ -924,15 +1127,24 @@ static int xen_real_lend(struct xen_balloon *b, struct page *page)
 	return 0;
 }
 
-/* What the guest could not give back at boot, in pages. */
-static unsigned long xen_boot_reserved;
-static unsigned long xen_boot_pages;
-
-static unsigned long xen_real_floor(struct xen_balloon *b)
+/**
+ * xen_balloon_live_floor - the safe floor of @b from this kernel's counts now
+ * @b: the balloon
+ *
+ * What the allocator does not manage is taken now, not at boot: the initrd
+ * and __init memory are freed after the balloon starts, and the unpacked
+ * initramfs is counted again as unevictable or shmem pages. Ballooning
+ * moves our reservation and the managed pages together, so it leaves this
+ * part alone.
+ *
+ * Return: the floor in pages.
+ */
+unsigned long xen_balloon_live_floor(struct xen_balloon *b)
 {
+	unsigned long cur = b->stats->current_pages, managed = totalram_pages();
 	struct balloon_floor_input in = {
-		.boot_pages = xen_boot_pages,
-		.boot_reserved = xen_boot_reserved,
+		.boot_pages = b->boot_pages,
+		.unmanaged = cur > managed ? cur - managed : 0,
 		.reserve = totalreserve_pages,
 	};
 
@@ -947,6 +1159,7 @@ static unsigned long xen_real_floor(struct xen_balloon *b)
 				    global_node_page_state(NR_INACTIVE_ANON);
 	return xen_balloon_floor(&in);
 }
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_live_floor);
 
 static const struct xen_balloon_ops xen_real_ops = {
 	.populate = xen_real_populate,
@@ -959,7 +1172,8 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.take_page = xen_real_alloc_page,
 	.release_page = xen_real_release_page,
 	.lend = xen_real_lend,
-	.floor = xen_real_floor,
+	.available = xen_real_available,
+	.floor = xen_balloon_live_floor,
 };
 
 #define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
@@ -1025,33 +1239,105 @@ static void __init balloon_add_extra_regions(struct xen_balloon *b)
 static int __init balloon_init(void)
 {
 	struct xen_balloon *b = &xen_balloon;
-	long cur;
+	struct balloon_start_input in = {
+		.ram_pages = get_num_physpages(),
+		.max_pfn = max_pfn,
+	};
+	unsigned long cur;
+	long xen_cur;
 
 	if (!xen_domain())
 		return -ENODEV;
 
-	cur = xen_real_current(b);
-	if (cur <= 0) {
+	xen_cur = xen_real_current(b);
+	in.reservation = xen_cur > 0 ? xen_cur : 0;
 #ifdef CONFIG_XEN_PV
-		cur = xen_pv_domain() ?
-			min(xen_start_info->nr_pages - xen_released_pages, max_pfn) :
-			get_num_physpages();
-#else
-		cur = get_num_physpages();
-#endif
+	if (xen_pv_domain()) {
+		in.pv = true;
+		in.nr_pages = xen_start_info->nr_pages;
+		in.released = xen_released_pages;
 	}
+#endif
+	cur = xen_balloon_start_pages(&in);
+	if (cur != in.reservation)
+		pr_info("starting from %lu KiB, Xen counts %lu KiB\n",
+			cur << (PAGE_SHIFT - 10),
+			in.reservation << (PAGE_SHIFT - 10));
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
-	xen_boot_pages = cur;
-	xen_boot_reserved = cur > totalram_pages() ? cur - totalram_pages() : 0;
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
 	pr_info("%lu KiB, %lu KiB ballooned, safe floor %lu KiB now\n",
 		cur << (PAGE_SHIFT - 10),
 		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
-		xen_real_floor(b) << (PAGE_SHIFT - 10));
+		xen_balloon_live_floor(b) << (PAGE_SHIFT - 10));
 
 	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
 	xen_balloon_init();
 	return 0;
 }
 subsys_initcall(balloon_init);
+
+/**
+ * xen_balloon_boot_wait - should the boot wait for the first balloon-down?
+ * @b: the balloon
+ * @w: the wait's memory (zeroed before the first call)
+ * @now: jiffies
+ * @timeout: jiffies without progress after which the wait gives up
+ *
+ * A populate-on-demand guest has more RAM than Xen backs: until the balloon
+ * gave back the difference to its target, touching memory may find Xen's
+ * PoD pool empty and the domain is crashed. So user space waits until the
+ * balloon is at or below its target, as long as it makes progress.
+ *
+ * Return: %BALLOON_BOOT_DONE, %BALLOON_BOOT_WAIT or %BALLOON_BOOT_STUCK.
+ */
+enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
+					     struct balloon_boot_waiter *w,
+					     unsigned long now,
+					     unsigned long timeout)
+{
+	unsigned long cur = READ_ONCE(b->stats->current_pages);
+
+	if (cur <= READ_ONCE(b->stats->target_pages))
+		return BALLOON_BOOT_DONE;
+	if (!w->since || cur != w->last) {
+		w->last = cur;
+		w->since = now;
+	}
+	return time_after(now, w->since + timeout) ? BALLOON_BOOT_STUCK :
+						     BALLOON_BOOT_WAIT;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_boot_wait);
+
+/*
+ * PVH and HVM guests only: a PV guest is never populated on demand. A
+ * guest whose toolstack never writes a target has nothing to wait for.
+ */
+static int __init balloon_wait_boot(void)
+{
+	struct balloon_boot_waiter w = {};
+	enum balloon_boot_wait r;
+
+	if (!xen_domain() || xen_pv_domain() || xen_initial_domain())
+		return 0;
+	r = xen_balloon_boot_wait(&xen_balloon, &w, jiffies,
+				  balloon_boot_timeout * HZ);
+	if (r == BALLOON_BOOT_DONE)
+		return 0;
+	pr_info("waiting for the first balloon-down: %lu KiB to give back\n",
+		(balloon_stats.current_pages - balloon_stats.target_pages) <<
+		(PAGE_SHIFT - 10));
+	while (r == BALLOON_BOOT_WAIT) {
+		schedule_timeout_interruptible(HZ / 10);
+		r = xen_balloon_boot_wait(&xen_balloon, &w, jiffies,
+					  balloon_boot_timeout * HZ);
+	}
+	if (r == BALLOON_BOOT_STUCK)
+		panic("xen:balloon: no progress giving back %lu KiB for %u s (%s): populate-on-demand would crash the domain\n",
+		      (balloon_stats.current_pages - balloon_stats.target_pages) <<
+		      (PAGE_SHIFT - 10), balloon_boot_timeout,
+		      xen_balloon_stop_name(READ_ONCE(xen_balloon.stop)));
+	pr_info("first balloon-down done\n");
+	return 0;
+}
+late_initcall_sync(balloon_wait_boot);

@@ -16,7 +16,8 @@
  *   xen_memory0/info/stop_reason    ro  why the target is not (or will not
  *                                       be) reached: none, max_reservation,
  *                                       no_extra_pages, hypercall_refused,
- *                                       allocation_pressure, safe_floor
+ *                                       allocation_pressure, safe_floor,
+ *                                       bad_target (memory/target refused)
  *   xen_memory0/info/requested_kb   ro  the target asked for, unclamped
  *   xen_memory0/info/floor_kb       ro  the safe floor last computed
  *   xen_memory0/info/refused_kb     ro  ballooned pages never populated
@@ -69,11 +70,10 @@ static inline void xen_balloon_lift_mem_limit(void) { }
 /* ---- xenstore memory/target (KiB), written by xl mem-set ---------------- */
 
 /*
- * An HVM guest's memory/target leaves out what its firmware uses; the
- * difference to static-max is taken once and applied to every target. PV
- * guests and dom0 use the target as it is.
+ * memory/static-max in pages, read once; 0 for PV guests and dom0 (their
+ * memory/target is used as it is) and when there is none.
  */
-static long balloon_target_offset(void)
+static unsigned long balloon_static_max(void)
 {
 	unsigned long static_max;
 	char *s;
@@ -86,41 +86,30 @@ static long balloon_target_offset(void)
 	if (IS_ERR(s))
 		return 0;
 	if (xen_balloon_parse_kb(s, &static_max))
-		static_max = balloon_stats.current_pages;
+		static_max = 0;
 	kfree(s);
-	return (long)static_max - (long)balloon_stats.target_pages;
+	return static_max;
 }
 
 static void balloon_target_changed(struct xenbus_watch *watch,
 				   const char *path, const char *token)
 {
-	static bool have_offset;
-	static long offset;
-	unsigned long pages;
+	static bool have_static_max;
+	static unsigned long static_max;
 	char *s;
-	int err;
 
 	xen_balloon_lift_mem_limit();
 	s = xenbus_read(XBT_NIL, "memory", "target", NULL);
 	if (IS_ERR(s))
 		return;	/* dom0 may have none */
-	err = xen_balloon_parse_kb(s, &pages);
-	if (err) {
-		pr_warn_ratelimited("ignoring memory/target \"%.32s\": not a size in KiB\n",
+	if (!have_static_max) {
+		static_max = balloon_static_max();
+		have_static_max = true;
+	}
+	if (xen_balloon_xenstore_input(&xen_balloon, s, static_max))
+		pr_warn_ratelimited("refusing memory/target \"%.32s\": not a size in KiB\n",
 				    s);
-		kfree(s);
-		return;
-	}
 	kfree(s);
-	if (!have_offset) {
-		offset = balloon_target_offset();
-		have_offset = true;
-	}
-	if (offset > 0 && pages < offset)
-		pages = 0;
-	else
-		pages -= offset;
-	balloon_set_new_target(pages);
 }
 
 static struct xenbus_watch balloon_target_watch = {

@@ -45,10 +45,24 @@ enum balloon_stop {
 	BALLOON_STOP_REFUSED,		/* Xen refused to give memory */
 	BALLOON_STOP_PRESSURE,		/* the allocator ran dry ballooning down */
 	BALLOON_STOP_FLOOR,		/* target below the safe floor */
+	BALLOON_STOP_BAD_TARGET,	/* memory/target was not a size: refused */
 	BALLOON_STOP_NR
 };
 
 struct xen_balloon;
+
+/* What the boot does about the first balloon-down (xen_balloon_boot_wait()). */
+enum balloon_boot_wait {
+	BALLOON_BOOT_DONE,	/* at or below the target: go on */
+	BALLOON_BOOT_WAIT,	/* still above it, and moving */
+	BALLOON_BOOT_STUCK,	/* no progress for the whole timeout */
+};
+
+/* The memory of one wait: where the balloon stood and since when. */
+struct balloon_boot_waiter {
+	unsigned long last;
+	unsigned long since;	/* jiffies; 0: not started */
+};
 
 /*
  * The hypervisor and kernel side effects of the balloon. All frame arrays
@@ -71,6 +85,8 @@ struct xen_balloon;
  * @take_page:	take a page from the kernel to balloon out; NULL if none.
  * @release_page: give a newly backed page to the kernel's allocator.
  * @lend:	prepare a ballooned page to be lent to another driver.
+ * @available:	pages the kernel could spare now (si_mem_available());
+ *		optional: without it borrowers are limited by the floor only.
  * @floor:	the safe floor in pages now (optional: else @floor_pages).
  */
 struct xen_balloon_ops {
@@ -90,20 +106,34 @@ struct xen_balloon_ops {
 	struct page *(*take_page)(struct xen_balloon *b, gfp_t gfp);
 	void (*release_page)(struct xen_balloon *b, struct page *page);
 	int (*lend)(struct xen_balloon *b, struct page *page);
+	unsigned long (*available)(struct xen_balloon *b);
 	unsigned long (*floor)(struct xen_balloon *b);
 };
 
 /* Inputs of the safe floor, all in pages (see xen_balloon_floor()). */
 struct balloon_floor_input {
 	unsigned long boot_pages;	/* reservation when the balloon began */
-	unsigned long boot_reserved;	/* never given to the page allocator */
+	unsigned long unmanaged;	/* ours, not in the page allocator now */
 	unsigned long unreclaimable;	/* held now and not reclaimable */
 	unsigned long reserve;		/* the allocator's watermark reserve */
 };
 
+/* What the start size is computed from (see xen_balloon_start_pages()). */
+struct balloon_start_input {
+	bool pv;			/* a PV guest (dom0 or domU) */
+	unsigned long reservation;	/* XENMEM_current_reservation, 0: unknown */
+	unsigned long nr_pages;		/* PV: start_info's nr_pages */
+	unsigned long max_pfn;		/* first pfn without a struct page */
+	unsigned long released;		/* PV: pages the memory setup gave back */
+	unsigned long ram_pages;	/* RAM pages in the E820 */
+	unsigned long extra_pages;	/* of those, extra regions left empty */
+};
+
 /*
  * One balloon. @stats is what the sysfs front shows; everything else is
- * protected by @lock.
+ * protected by @lock except @requested_pages and @target_refused, which
+ * the target's setters write without it (WRITE_ONCE) and the batches read
+ * with READ_ONCE.
  */
 struct xen_balloon {
 	const struct xen_balloon_ops *ops;
@@ -116,11 +146,13 @@ struct xen_balloon {
 	unsigned long nr_parked;
 	unsigned long nr_stranded;	/* parked, frame Xen would not take back */
 	unsigned long refused[BALLOON_PFN_NR_KINDS];
+	unsigned long boot_pages;	/* current_pages at setup */
 	unsigned long requested_pages;	/* the target before clamping */
+	unsigned long seen_request;	/* last request checked for the log */
+	bool target_refused;		/* the last memory/target was garbage */
 	unsigned long floor_pages;	/* 0: no floor */
 	bool below_floor_ok;
 	enum balloon_stop stop;
-	enum { BALLOON_IDLE, BALLOON_BACKOFF, BALLOON_CANCELED } state;
 	struct delayed_work work;
 	struct workqueue_struct *wq;	/* NULL: the caller steps by hand */
 	/* Scratch for one batch. */
@@ -142,7 +174,18 @@ void xen_balloon_give_back(struct xen_balloon *b, unsigned int nr,
 			   struct page **pages);
 const char *xen_balloon_stop_name(enum balloon_stop stop);
 
+unsigned long xen_balloon_start_pages(const struct balloon_start_input *in);
+unsigned long xen_balloon_xenstore_target(unsigned long target,
+					  unsigned long static_max,
+					  unsigned long start);
+int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
+			       unsigned long static_max);
 unsigned long xen_balloon_floor(const struct balloon_floor_input *in);
+enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
+					     struct balloon_boot_waiter *w,
+					     unsigned long now,
+					     unsigned long timeout);
+unsigned long xen_balloon_live_floor(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);
 int xen_balloon_parse_ulong(const char *buf, unsigned long min,

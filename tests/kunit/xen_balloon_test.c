@@ -11,9 +11,11 @@
  * nothing leaked.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
 #include <xen/balloon_core.h>
 #include <xen/xen.h>
 
@@ -67,6 +69,10 @@ struct fake_xen {
 	long take_budget;		/* frames Xen still takes; -1: any */
 	long populate_errno;		/* returned instead of a count */
 	long alloc_budget;		/* pages the allocator still gives */
+	gfp_t alloc_gfp;		/* flags of the last page asked for */
+	bool alloc_locked;		/* ...asked for with the balloon's lock held */
+	long available;			/* what si_mem_available() says; -1: plenty */
+	long live_floor;		/* >= 0: floor as the kernel counts it, from this */
 	unsigned long map_fail_pfn;	/* this pfn cannot be mapped */
 	int lend_errno;
 	unsigned int bad_populates;	/* populate asked for a forbidden pfn */
@@ -242,6 +248,8 @@ static struct page *fake_alloc_page(struct xen_balloon *b, gfp_t gfp)
 	struct fake_xen *f = fake_of(b);
 	struct page *page;
 
+	f->alloc_gfp = gfp;
+	f->alloc_locked = mutex_is_locked(&b->lock);
 	if (fake_fault(f, SITE_TAKE_PAGE) != FAULT_NONE || !f->alloc_budget)
 		return NULL;
 	page = list_first_entry_or_null(&f->kernel, struct page, lru);
@@ -271,6 +279,26 @@ static int fake_lend(struct xen_balloon *b, struct page *page)
 	return f->lend_errno;
 }
 
+static unsigned long fake_available(struct xen_balloon *b)
+{
+	struct fake_xen *f = fake_of(b);
+
+	return f->available < 0 ? ULONG_MAX : f->available;
+}
+
+/*
+ * With live_floor set, the floor moves like the kernel's: pages taken from
+ * the allocator and not yet given to Xen count as held by the kernel.
+ */
+static unsigned long fake_floor(struct xen_balloon *b)
+{
+	struct fake_xen *f = fake_of(b);
+
+	if (f->live_floor < 0)
+		return b->floor_pages;
+	return f->live_floor + f->stats.current_pages - b->nr_stranded - f->nr_kernel;
+}
+
 static const struct xen_balloon_ops fake_ops = {
 	.populate = fake_populate,
 	.decrease = fake_decrease,
@@ -282,6 +310,8 @@ static const struct xen_balloon_ops fake_ops = {
 	.take_page = fake_alloc_page,
 	.release_page = fake_release_page,
 	.lend = fake_lend,
+	.available = fake_available,
+	.floor = fake_floor,
 };
 
 /* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
@@ -294,6 +324,8 @@ static void fake_start(struct fake_xen *f)
 	f->grant_per_call = FAKE_UNLIMITED;
 	f->take_budget = FAKE_UNLIMITED;
 	f->alloc_budget = FAKE_UNLIMITED;
+	f->available = FAKE_UNLIMITED;
+	f->live_floor = FAKE_UNLIMITED;
 	f->map_fail_pfn = ULONG_MAX;
 	f->reservation = FAKE_KERNEL;
 
@@ -640,7 +672,7 @@ static void floor_formula(struct kunit *test)
 {
 	struct balloon_floor_input in = {
 		.boot_pages = 131072,	/* 512 MiB */
-		.boot_reserved = 20000,
+		.unmanaged = 20000,
 		.unreclaimable = 30000,
 		.reserve = 2000,
 	};
@@ -651,9 +683,101 @@ static void floor_formula(struct kunit *test)
 			20000UL + 30000 + 2000 + fixed + 4096);
 	in = (struct balloon_floor_input){};
 	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), fixed);
-	in.boot_reserved = ULONG_MAX - 10;
+	in.unmanaged = ULONG_MAX - 10;
 	in.unreclaimable = 100;
 	KUNIT_EXPECT_EQ(test, xen_balloon_floor(&in), ULONG_MAX);
+}
+
+struct set_target_call {
+	struct work_struct work;
+	struct completion done;
+	struct xen_balloon *b;
+	unsigned long pages;
+};
+
+static void set_target_work(struct work_struct *work)
+{
+	struct set_target_call *call = container_of(work, struct set_target_call, work);
+
+	xen_balloon_set_target(call->b, call->pages);
+	complete(&call->done);
+}
+
+/*
+ * The xenwatch thread sets the target while a batch holds the balloon's
+ * lock (reclaim, hypercalls): it must return at once, and the next batch
+ * must work toward the new target.
+ */
+static void set_target_does_not_wait_for_a_running_batch(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct set_target_call call = { .b = f->b, .pages = FAKE_KERNEL + 10 };
+	unsigned long left;
+
+	INIT_WORK_ONSTACK(&call.work, set_target_work);
+	init_completion(&call.done);
+	mutex_lock(&f->b->lock);		/* a batch in progress */
+	queue_work(system_unbound_wq, &call.work);
+	left = wait_for_completion_timeout(&call.done, 2 * HZ);
+	mutex_unlock(&f->b->lock);
+	flush_work(&call.work);
+	destroy_work_on_stack(&call.work);
+	KUNIT_EXPECT_NE_MSG(test, left, 0UL, "set_target waited for the batch's lock");
+	KUNIT_EXPECT_EQ(test, f->b->requested_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 10UL);
+}
+
+#define FLOOR_HELD	2048	/* 8 MiB "initrd" */
+#define FLOOR_SLACK	64	/* what slab, stacks, ... may move meanwhile */
+
+/*
+ * The floor as the kernel computes it: memory the allocator does not
+ * manage while the balloon starts (the initrd, __init sections), and
+ * frees afterwards, must leave the floor once it is freed. Ballooning,
+ * which moves our reservation and the managed pages together, must not
+ * move the floor. The "initrd" is FLOOR_HELD pages taken out of the
+ * allocator's count as memblock leaves it, and given back as
+ * free_initrd_mem() does.
+ */
+static void floor_lets_go_of_memory_freed_after_init(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	unsigned long saved = f->stats.current_pages, f0, f1, f2;
+	struct page **held;
+	int i;
+
+	held = kunit_kcalloc(test, FLOOR_HELD, sizeof(*held), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	for (i = 0; i < FLOOR_HELD; i++) {
+		held[i] = alloc_page(GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, held[i]);
+		adjust_managed_page_count(held[i], -1);
+	}
+	/* Xen counts 16 MiB more than the allocator manages, the initrd too. */
+	f->stats.current_pages = totalram_pages() + FLOOR_HELD + 4096;
+	f->b->boot_pages = f->stats.current_pages;
+	f0 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++)	/* the initrd is freed */
+		adjust_managed_page_count(held[i], 1);
+	f1 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++)	/* then ballooned out */
+		adjust_managed_page_count(held[i], -1);
+	f->stats.current_pages -= FLOOR_HELD;
+	f2 = xen_balloon_live_floor(f->b);
+
+	for (i = 0; i < FLOOR_HELD; i++) {
+		adjust_managed_page_count(held[i], 1);
+		__free_page(held[i]);
+	}
+	f->stats.current_pages = saved;
+	kunit_info(test, "floor %lu -> %lu -> %lu pages\n", f0, f1, f2);
+	KUNIT_EXPECT_GE(test, f0 - f1, (unsigned long)FLOOR_HELD - FLOOR_SLACK);
+	KUNIT_EXPECT_LE(test, f0 - f1, (unsigned long)FLOOR_HELD + FLOOR_SLACK);
+	KUNIT_EXPECT_LE(test, max(f1, f2) - min(f1, f2), (unsigned long)FLOOR_SLACK);
 }
 
 static void borrow_and_return_ballooned_pages(struct kunit *test)
@@ -712,6 +836,84 @@ static void borrow_shrinks_when_nothing_is_ballooned(struct kunit *test)
 	xen_balloon_give_back(f->b, 20, pages);
 	f->nr_lent = 0;
 	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, 20UL);
+}
+
+/* A borrower (gntdev, privcmd) must never drive the guest into the OOM killer. */
+static void borrow_never_wakes_the_oom_killer(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[4];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 4, pages), 0);
+	f->nr_lent = 4;
+	KUNIT_EXPECT_TRUE(test, f->alloc_gfp & __GFP_NORETRY);
+	KUNIT_EXPECT_FALSE(test, f->alloc_gfp & (__GFP_NOFAIL | __GFP_RETRY_MAYFAIL));
+	/* Reclaim runs without the balloon's lock: the worker need not wait. */
+	KUNIT_EXPECT_FALSE(test, f->alloc_locked);
+	xen_balloon_give_back(f->b, 4, pages);
+	f->nr_lent = 0;
+}
+
+static void borrow_never_shrinks_below_the_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->b->floor_pages = FAKE_PAGES - 5;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 20, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 5UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_unpopulated, 0UL);
+	/* The 5 pages above the floor were ballooned out: those may be lent. */
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 5, pages), 0);
+	f->nr_lent = 5;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 5UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 1, pages + 5), -ENOMEM);
+	xen_balloon_give_back(f->b, 5, pages);
+	f->nr_lent = 0;
+}
+
+/*
+ * The floor counts pages the kernel holds; the pages a borrower has just
+ * taken from the allocator, about to be given to Xen, must not count.
+ */
+static void borrow_may_go_down_to_a_live_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->live_floor = FAKE_PAGES - 20;
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 20, pages), 0);
+	f->nr_lent = 20;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 20UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 1, pages), -ENOMEM);
+	xen_balloon_give_back(f->b, 20, pages);
+	f->nr_lent = 0;
+}
+
+/* As upstream: no shrinking for a borrower when the kernel cannot spare it all. */
+static void borrow_refused_when_the_kernel_cannot_spare_it(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *pages[20];
+
+	xen_balloon_set_target(f->b, FAKE_PAGES);
+	settle(f);
+	f->available = 19;
+	KUNIT_EXPECT_EQ(test, xen_balloon_borrow(f->b, 20, pages), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->site_calls[SITE_TAKE_PAGE], 0U);
+	f->available = 20;
+	KUNIT_ASSERT_EQ(test, xen_balloon_borrow(f->b, 20, pages), 0);
+	f->nr_lent = 20;
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES - 20UL);
+	xen_balloon_give_back(f->b, 20, pages);
+	f->nr_lent = 0;
 }
 
 static void failed_borrow_lends_nothing(struct kunit *test)
@@ -919,6 +1121,237 @@ static void frames_left_unmappable_are_offered_again(struct kunit *test)
 	fake_reset(f);
 }
 
+/* ---- the start size and the first target, per guest type --------------- */
+
+#define MIB(n)		((n) * (1UL << (20 - PAGE_SHIFT)))
+
+/*
+ * PV dom0, dom0_mem=1024M,max:2048M: Xen gave 1 GiB (nr_pages, as Xen
+ * counts); the E820 the memory setup made has RAM up to max:, the part
+ * above nr_pages as extra regions for the balloon. The balloon starts at
+ * 1 GiB: it must not populate to max: by itself.
+ */
+static void start_pv_dom0_is_dom0_mem_not_max(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(1024), .nr_pages = MIB(1024),
+		.max_pfn = MIB(2048) + 0x20000, .ram_pages = MIB(2048) - 97,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024));
+}
+
+/* RAM Xen put under E820 holes and the memory setup gave back is not ours. */
+static void start_pv_dom0_leaves_released_pages_out(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .nr_pages = MIB(1024), .max_pfn = MIB(2048),
+		.released = 3000, .ram_pages = MIB(2048) - 3000,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 3000);
+}
+
+/*
+ * PV domU memory=128,maxmem=256: the E820 count is 97 pages short of what
+ * Xen gave (pfn 0 and the ISA hole are not RAM); the start is nr_pages.
+ */
+static void start_pv_domu_is_nr_pages_not_the_e820_count(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(128), .nr_pages = MIB(128),
+		.max_pfn = MIB(256), .ram_pages = MIB(256) - 97,
+		.extra_pages = MIB(128),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(128));
+}
+
+/* mem= below what Xen gave: pages past max_pfn have no struct page. */
+static void start_pv_mem_option_stops_at_max_pfn(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.pv = true, .reservation = MIB(512), .nr_pages = MIB(512),
+		.max_pfn = MIB(256), .ram_pages = MIB(256) - 97,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(256));
+}
+
+/*
+ * PVH domU memory=512,maxmem=2048 (populate-on-demand): the E820 has RAM
+ * up to maxmem and the kernel manages all of it, while Xen counts about
+ * the PoD target. The balloon must start from what the guest has, or it
+ * never gives back enough and the PoD pool runs dry.
+ */
+static void start_pvh_domu_pod_is_e820_ram_not_pod_target(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) - 32, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 32,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(2048) - 32);
+}
+
+static void start_pvh_domu_without_pod_is_e820_ram(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(1024) + 4, .max_pfn = MIB(1024),
+		.ram_pages = MIB(1024) - 32,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 32);
+}
+
+/* PVH dom0: RAM Xen left empty up to max: is extra, not the start. */
+static void start_pvh_dom0_leaves_extra_regions_out(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.max_pfn = MIB(2048), .ram_pages = MIB(2048) - 200,
+		.extra_pages = MIB(1024),
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 200);
+}
+
+/*
+ * HVM memory=512,maxmem=2048 (populate-on-demand): RAM below maxmem by the
+ * VGA hole and the firmware's tables; Xen counts about the PoD target.
+ */
+static void start_hvm_pod_is_e820_ram_not_pod_target(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) + 300, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 96 - 256,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(2048) - 352);
+}
+
+/* HVM memory == maxmem: Xen also counts the firmware's pages; we do not. */
+static void start_hvm_without_pod_is_e820_ram(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(1024) + 300, .max_pfn = MIB(1024),
+		.ram_pages = MIB(1024) - 96 - 256,
+	};
+
+	KUNIT_EXPECT_EQ(test, xen_balloon_start_pages(&in), MIB(1024) - 352);
+}
+
+/*
+ * The PoD guest above gets memory/target 512 MiB and static-max 2048 MiB:
+ * the balloon must go down to about 512 MiB, not stop at 0 or the floor.
+ */
+static void xenstore_target_of_a_pod_guest_is_its_memory(struct kunit *test)
+{
+	struct balloon_start_input in = {
+		.reservation = MIB(512) + 300, .max_pfn = MIB(2048),
+		.ram_pages = MIB(2048) - 352,
+	};
+	unsigned long start = xen_balloon_start_pages(&in);
+
+	/* The holes stay out of the target, as out of the start. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(512), MIB(2048), start),
+			MIB(512) - 352);
+	/* memory/target == static-max: no move at boot. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(2048), MIB(2048), start),
+			start);
+}
+
+/* PV guests and dom0 have no offset (static_max 0): the target as it is. */
+static void xenstore_target_of_pv_is_taken_as_is(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(MIB(300), 0, MIB(128)),
+			MIB(300));
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_target(0, 0, MIB(128)), 0UL);
+}
+
+/* memory/target as the toolstack writes it, in KiB. */
+static const char *fake_kb(struct kunit *test, unsigned long pages)
+{
+	char *s = kunit_kmalloc(test, 24, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	snprintf(s, 24, "%lu", pages << (PAGE_SHIFT - 10));
+	return s;
+}
+
+/*
+ * Garbage, negative or overflowing memory/target is refused: the balloon
+ * keeps its target and says bad_target until a valid one comes.
+ */
+static void xenstore_garbage_target_is_refused_with_a_reason(struct kunit *test)
+{
+	static const char * const bad[] = {
+		"", "abc", "-1", "-4096", "12x", "1.5", " 4096", "4096K",
+		"18446744073709551616",
+	};
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, xen_balloon_xenstore_input(b, fake_kb(test, FAKE_KERNEL + 10), 0), 0);
+	settle(f);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, xen_balloon_xenstore_input(b, bad[i], 0), -EINVAL,
+				    "\"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, b->requested_pages, FAKE_KERNEL + 10UL);
+		KUNIT_EXPECT_EQ_MSG(test, b->stop, BALLOON_STOP_BAD_TARGET, "\"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, settle(f), -1L);
+		KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
+	}
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(b->stop), "bad_target");
+	/* A valid target clears it. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(b, fake_kb(test, FAKE_KERNEL), 0), 0);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_NONE);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+/* Above Xen's ceiling for the domain (maxmem): clamped, and says so. */
+static void xenstore_target_above_maxmem_is_clamped(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	const char *kb = fake_kb(test, FAKE_KERNEL + 900);
+
+	f->max_reservation = FAKE_KERNEL + 100;
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(f->b, kb, 0), 0);
+	KUNIT_EXPECT_EQ(test, f->b->requested_pages, FAKE_KERNEL + 900UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL + 100UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_MAX_RESERVATION);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 100UL);
+}
+
+/*
+ * A PoD guest's boot waits for the first balloon-down while the balloon
+ * moves, goes on once it is at the target, and gives up only after a
+ * whole timeout without progress.
+ */
+static void pod_boot_waits_for_the_first_balloon_down(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct balloon_boot_waiter w = {};
+	unsigned long t = 1000;
+
+	/* No target written: nothing to wait for. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t, 50), BALLOON_BOOT_DONE);
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 40);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t, 50), BALLOON_BOOT_WAIT);
+	f->alloc_budget = 10;			/* some progress, then none */
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 40, 50), BALLOON_BOOT_WAIT);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 80, 50), BALLOON_BOOT_WAIT);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 91, 50), BALLOON_BOOT_STUCK);
+	f->alloc_budget = FAKE_UNLIMITED;	/* the allocator recovers */
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_boot_wait(f->b, &w, t + 95, 50), BALLOON_BOOT_DONE);
+}
+
 struct parse_case {
 	const char *in;
 	int err;
@@ -1091,6 +1524,8 @@ static void stop_reasons_have_names(struct kunit *test)
 			   "allocation_pressure");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_FLOOR),
 			   "safe_floor");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_BAD_TARGET),
+			   "bad_target");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NR), "unknown");
 }
 
@@ -1138,12 +1573,32 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
 	KUNIT_CASE(opt_in_goes_below_floor),
 	KUNIT_CASE(floor_formula),
+	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
+	KUNIT_CASE(set_target_does_not_wait_for_a_running_batch),
 	KUNIT_CASE(borrow_and_return_ballooned_pages),
 	KUNIT_CASE(borrow_never_lends_identity_pfns),
 	KUNIT_CASE(borrow_shrinks_when_nothing_is_ballooned),
+	KUNIT_CASE(borrow_never_wakes_the_oom_killer),
+	KUNIT_CASE(borrow_never_shrinks_below_the_floor),
+	KUNIT_CASE(borrow_refused_when_the_kernel_cannot_spare_it),
+	KUNIT_CASE(borrow_may_go_down_to_a_live_floor),
 	KUNIT_CASE(failed_borrow_lends_nothing),
 	KUNIT_CASE(every_allocation_and_hypercall_failure_is_exact),
 	KUNIT_CASE(frames_left_unmappable_are_offered_again),
+	KUNIT_CASE(start_pv_dom0_is_dom0_mem_not_max),
+	KUNIT_CASE(start_pv_dom0_leaves_released_pages_out),
+	KUNIT_CASE(start_pv_domu_is_nr_pages_not_the_e820_count),
+	KUNIT_CASE(start_pv_mem_option_stops_at_max_pfn),
+	KUNIT_CASE(start_pvh_domu_pod_is_e820_ram_not_pod_target),
+	KUNIT_CASE(start_pvh_domu_without_pod_is_e820_ram),
+	KUNIT_CASE(start_pvh_dom0_leaves_extra_regions_out),
+	KUNIT_CASE(start_hvm_pod_is_e820_ram_not_pod_target),
+	KUNIT_CASE(start_hvm_without_pod_is_e820_ram),
+	KUNIT_CASE(xenstore_target_of_a_pod_guest_is_its_memory),
+	KUNIT_CASE(xenstore_target_of_pv_is_taken_as_is),
+	KUNIT_CASE(xenstore_garbage_target_is_refused_with_a_reason),
+	KUNIT_CASE(xenstore_target_above_maxmem_is_clamped),
+	KUNIT_CASE(pod_boot_waits_for_the_first_balloon_down),
 	KUNIT_CASE(sysfs_parsers_reject_bad_input),
 	KUNIT_CASE(sysfs_store_parsers_reject_garbage),
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
