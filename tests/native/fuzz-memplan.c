@@ -6,27 +6,39 @@
  * length, more entries than Xen gives).
  *
  * The checks re-derive what they can from Xen's map itself rather than
- * from the plan: the set of RAM pfns is computed here (RAM entries rounded
- * in, every other type rounded out and winning where it overlaps RAM;
- * dom0's UNUSABLE counts as RAM), then
+ * from the plan. The sane map is computed here, independently of
+ * memplan.c's sweep, as the kernel's e820__update_table() reads a map:
+ * entries clipped at 2^52 (or dropped), each byte of the largest type
+ * number covering it, runs of one type merged in bytes, then rounded to
+ * pages, RAM inward and the rest outward, a page non-RAM runs share going
+ * to the larger type; dom0's UNUSABLE counts as RAM. Then
+ *   - the plan's sane map is that map, region for region; a map without
+ *     a RAM page is fatal, and a fatal plan says why;
  *   - every pfn below the P2M limit is exactly one of populated RAM,
  *     extra (balloon), unusable or identity; identity exactly where the
  *     map has no RAM;
  *   - populated RAM is the RAM below initial_end = min(nr_pages,
- *     pfn_limit); the RAM pages and the pages under holes add up to it,
- *     and the pages under holes are remapped + released + kept below
- *     1 MiB, each list summing to its count;
- *   - dom0: nothing below 1 MiB is remapped or released, and kept_low is
- *     exactly the hole pages there; a domU keeps nothing;
- *   - remap sources lie under holes below initial_end, targets in extra
- *     RAM above it; no initial pfn gives its frame twice;
- *   - the balloon room respects max: and the ratio cap;
+ *     pfn_limit); the pages under holes below it are exactly remapped +
+ *     released (the ISA hole's included: none is kept), each list summing
+ *     to its count and lying under holes;
+ *   - remap sources under holes below initial_end, targets in extra RAM
+ *     above it, disjoint; no initial pfn gives its frame twice;
+ *   - RAM above initial_end (below the pfn limit) is used in order: the
+ *     first of it takes the frames under holes, as many as it can hold
+ *     (pages are released only when it ran out), then the balloon room,
+ *     exactly min(max: room, ratio cap, RAM left); the rest is unusable;
+ *   - dom0 with 1 MiB or more: below 1 MiB nothing is extra, unusable or
+ *     a remap target, the map's RAM is populated, every other pfn is
+ *     identity and its frame is remapped or released;
  *   - the guest's E820 is sorted and disjoint, its RAM is populated +
  *     extra, and the map's RAM it leaves out is the plan's unusable;
+ *   - xen_memplan_conflict() on byte ranges near the map's regions says
+ *     whether a page of the range is not RAM, and which part is hit;
  *   - a P2M tree of p2m.c, grafted with nr_pages as at boot, then given
  *     the identity ranges and the remap targets, takes no more pages than
- *     the plan's brk budget (small guests only);
- *   - a fatal plan says why (no RAM, or a list overflowed).
+ *     the plan's brk budget (small guests only).
+ *
+ * The pfn limit is at most 2^40 pfns, as the kernel's (PFN_DOWN(MAXMEM)).
  */
 #include <native.h>
 
@@ -42,6 +54,8 @@
 #define NR_SPANS	(4 * XEN_MEMPLAN_MAX_RANGES)
 #define LIMIT_64T	(1UL << (46 - PAGE_SHIFT))
 #define GIB_PFNS	(1UL << (30 - PAGE_SHIFT))
+#define LIMIT_2_52	(1UL << (52 - PAGE_SHIFT))
+#define ISA_END_PFN	(0x100000UL >> PAGE_SHIFT)
 
 struct input {
 	const u8 *p;
@@ -70,7 +84,36 @@ static const u32 types[] = {
 static struct e820_entry map[MAX_ENTRIES];
 static struct xen_memplan plan;
 
-/* ---- RAM as Xen's map says, computed here ---- */
+/* ---- Xen's map read as e820__update_table() would, computed here ---- */
+
+/*
+ * The model, written without looking at how memplan.c does it: every
+ * entry is clipped at 2^52 (an end past it or past 2^64 becomes 2^52; an
+ * entry starting there is gone); each byte takes the largest type number
+ * of the entries covering it; maximal runs of bytes of one type are
+ * rounded to pages, RAM inward and every other type outward; a page that
+ * non-RAM runs share takes the largest of their types. A RAM run's whole
+ * pages never meet a page a non-RAM run touches (the model fails loudly
+ * if they do). Unknown types, 0 included, are types like any other.
+ */
+struct mentry {
+	u64 s, e;		/* bytes, end exclusive */
+	u32 type;
+};
+
+struct region {
+	unsigned long s, e;	/* pfns */
+	u32 type;
+};
+
+static struct mentry ents[MAX_ENTRIES];
+static unsigned int nr_ents;
+static u64 bounds[2 * MAX_ENTRIES];
+static struct mentry runs[2 * MAX_ENTRIES];
+static struct region out_pages[2 * MAX_ENTRIES];	/* non-RAM, outward */
+static unsigned long pbounds[4 * MAX_ENTRIES];
+static struct region model[8 * MAX_ENTRIES];		/* the sane map */
+static unsigned int nr_model;
 
 struct iv {
 	unsigned long s, e;
@@ -79,81 +122,152 @@ struct iv {
 static struct iv ram_set[2 * MAX_ENTRIES];
 static unsigned int nr_ram_set;
 
-static int iv_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-	const struct iv *x = a, *y = b;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	return x->s < y->s ? -1 : x->s > y->s;
+	return x < y ? -1 : x > y;
 }
 
-/* Sorted, merged union of @n intervals, in place; returns the count. */
-static unsigned int iv_union(struct iv *v, unsigned int n)
+static int ul_cmp(const void *a, const void *b)
 {
-	unsigned int i, k = 0;
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
 
-	qsort(v, n, sizeof(*v), iv_cmp);
-	for (i = 0; i < n; i++) {
-		if (v[i].s >= v[i].e)
-			continue;
-		if (k && v[i].s <= v[k - 1].e)
-			v[k - 1].e = max(v[k - 1].e, v[i].e);
-		else
-			v[k++] = v[i];
+	return x < y ? -1 : x > y;
+}
+
+static void model_region(unsigned long s, unsigned long e, u32 type)
+{
+	struct region *last = nr_model ? &model[nr_model - 1] : NULL;
+
+	if (s >= e)
+		return;
+	if (last && last->e > s)
+		FAIL("model: region [%#lx-%#lx) type %u over [%#lx-%#lx) type %u",
+		     s, e, type, last->s, last->e, last->type);
+	if (last && last->e == s && last->type == type) {
+		last->e = e;
+		return;
 	}
-	return k;
+	if (nr_model == ARRAY_SIZE(model))
+		FAIL("model: too many regions");
+	model[nr_model++] = (struct region){ s, e, type };
 }
 
-/* A map entry's pfns: RAM rounded in, the rest out; end clipped at 2^64. */
-static struct iv entry_pfns(const struct e820_entry *e, bool ram)
+static void compute_model(const struct xen_memplan_input *in)
 {
-	u64 end = e->addr + e->size;
-	struct iv r;
+	unsigned int i, j, nb = 0, nr = 0, no = 0, np = 0, ri;
+	const u64 phys_end = 1ULL << 52;
 
-	if (end < e->addr)
-		end = U64_MAX & PAGE_MASK;
-	if (ram) {
-		r.s = e->addr / PAGE_SIZE + !!(e->addr % PAGE_SIZE);
-		r.e = end / PAGE_SIZE;
-	} else {
-		r.s = e->addr / PAGE_SIZE;
-		r.e = end / PAGE_SIZE + !!(end % PAGE_SIZE);
-	}
-	if (!e->size)
-		r.e = r.s;
-	return r;
-}
-
-static void compute_ram_set(const struct xen_memplan_input *in)
-{
-	static struct iv ram[MAX_ENTRIES], hole[MAX_ENTRIES];
-	unsigned int i, nr = 0, nh = 0, h = 0;
-
+	nr_ents = 0;
 	for (i = 0; i < min_t(unsigned int, in->nr_map, XEN_MEMPLAN_MAX_MAP); i++) {
+		u64 s = map[i].addr, e = map[i].addr + map[i].size;
 		u32 type = map[i].type;
-		bool is_ram = type == E820_TYPE_RAM ||
-			      (in->dom0 && type == E820_TYPE_UNUSABLE);
 
-		if (is_ram)
-			ram[nr++] = entry_pfns(&map[i], true);
-		else
-			hole[nh++] = entry_pfns(&map[i], false);
+		if (!map[i].size)
+			continue;
+		if (e < s || e > phys_end)
+			e = phys_end;
+		if (s >= e)
+			continue;
+		if (in->dom0 && type == E820_TYPE_UNUSABLE)
+			type = E820_TYPE_RAM;
+		ents[nr_ents++] = (struct mentry){ s, e, type };
+		bounds[nb++] = s;
+		bounds[nb++] = e;
 	}
-	nr = iv_union(ram, nr);
-	nh = iv_union(hole, nh);
-	/* RAM less the holes. */
+	qsort(bounds, nb, sizeof(*bounds), u64_cmp);
+
+	/* Byte level: each elementary piece, its largest type; runs merged. */
+	for (i = 0; i + 1 < nb; i++) {
+		u64 s = bounds[i], e = bounds[i + 1];
+		bool covered = false;
+		u32 type = 0;
+
+		if (s == e)
+			continue;
+		for (j = 0; j < nr_ents; j++) {
+			if (ents[j].s <= s && ents[j].e >= e) {
+				if (!covered || ents[j].type > type)
+					type = ents[j].type;
+				covered = true;
+			}
+		}
+		if (!covered)
+			continue;
+		if (nr && runs[nr - 1].e == s && runs[nr - 1].type == type)
+			runs[nr - 1].e = e;
+		else
+			runs[nr++] = (struct mentry){ s, e, type };
+	}
+
+	/* Pages: RAM runs inward, the rest outward. */
 	nr_ram_set = 0;
 	for (i = 0; i < nr; i++) {
-		unsigned long s = ram[i].s;
+		unsigned long fs = runs[i].s >> PAGE_SHIFT;
+		unsigned long fe = runs[i].e >> PAGE_SHIFT;
+		bool s_part = runs[i].s & (PAGE_SIZE - 1);
+		bool e_part = runs[i].e & (PAGE_SIZE - 1);
 
-		while (h < nh && hole[h].e <= s)
-			h++;
-		for (unsigned int j = h; j < nh && hole[j].s < ram[i].e; j++) {
-			if (hole[j].s > s)
-				ram_set[nr_ram_set++] = (struct iv){ s, hole[j].s };
-			s = max(s, hole[j].e);
+		if (runs[i].type == E820_TYPE_RAM) {
+			if (fs + s_part < fe)
+				ram_set[nr_ram_set++] = (struct iv){ fs + s_part, fe };
+			continue;
 		}
-		if (s < ram[i].e)
-			ram_set[nr_ram_set++] = (struct iv){ s, ram[i].e };
+		out_pages[no++] = (struct region){ fs, fe + e_part, runs[i].type };
+		pbounds[np++] = fs;
+		pbounds[np++] = fe + e_part;
+	}
+	qsort(pbounds, np, sizeof(*pbounds), ul_cmp);
+
+	/* Non-RAM pages: the largest type touching each; RAM in between. */
+	nr_model = 0;
+	ri = 0;
+	for (i = 0; i + 1 < np; i++) {
+		unsigned long s = pbounds[i], e = pbounds[i + 1];
+		bool covered = false;
+		u32 type = 0;
+
+		if (s == e)
+			continue;
+		for (j = 0; j < no; j++) {
+			if (out_pages[j].s <= s && out_pages[j].e >= e) {
+				if (!covered || out_pages[j].type > type)
+					type = out_pages[j].type;
+				covered = true;
+			}
+		}
+		if (!covered)
+			continue;
+		while (ri < nr_ram_set && ram_set[ri].s < s) {
+			model_region(ram_set[ri].s, ram_set[ri].e, E820_TYPE_RAM);
+			ri++;
+		}
+		model_region(s, e, type);
+	}
+	for (; ri < nr_ram_set; ri++)
+		model_region(ram_set[ri].s, ram_set[ri].e, E820_TYPE_RAM);
+}
+
+/* The plan's sane map is the model's, region for region. */
+static void check_map(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < max(plan.nr_map, nr_model); i++) {
+		const struct xen_memplan_region *r = &plan.map[i];
+
+		if (i >= plan.nr_map || i >= nr_model || r->start != model[i].s ||
+		    r->end != model[i].e || r->type != model[i].type)
+			FAIL("map[%u] [%#lx-%#lx) type %u, model [%#lx-%#lx) %u (%u, %u regions)",
+			     i, i < plan.nr_map ? r->start : 0,
+			     i < plan.nr_map ? r->end : 0,
+			     i < plan.nr_map ? r->type : 0,
+			     i < nr_model ? model[i].s : 0,
+			     i < nr_model ? model[i].e : 0,
+			     i < nr_model ? model[i].type : 0, plan.nr_map,
+			     nr_model);
 	}
 }
 
@@ -163,6 +277,8 @@ static unsigned long ram_in(unsigned long s, unsigned long e)
 	unsigned long n = 0;
 	unsigned int i;
 
+	if (s >= e)
+		return 0;
 	for (i = 0; i < nr_ram_set; i++)
 		if (ram_set[i].s < e && ram_set[i].e > s)
 			n += min(e, ram_set[i].e) - max(s, ram_set[i].s);
@@ -186,7 +302,8 @@ static int span_cmp(const void *a, const void *b)
 }
 
 static const char * const kind_name[] = { "ram", "extra", "unusable",
-					   "identity", "remap src" };
+					   "identity", "remap src", "release",
+					   "remap dst" };
 
 static unsigned int add(unsigned int n, const struct xen_memplan_range *r,
 			unsigned int nr, unsigned long limit, int kind)
@@ -226,7 +343,7 @@ static bool has_problem(enum xen_memplan_problem_kind kind)
 	return false;
 }
 
-static void check_tiling(const struct xen_memplan_input *in, bool raw)
+static void check_tiling(const struct xen_memplan_input *in)
 {
 	unsigned long limit = in->p2m_limit, pos = 0;
 	unsigned int i, n = 0;
@@ -243,8 +360,6 @@ static void check_tiling(const struct xen_memplan_input *in, bool raw)
 			FAIL("pfn %#lx: %s", min(pos, sp[i].s),
 			     sp[i].s < pos ? "two kinds" : "no kind");
 		pos = sp[i].e;
-		if (!raw)
-			continue;
 		r = ram_in(sp[i].s, sp[i].e);
 		if (sp[i].kind == 3 ? r : r != sp[i].e - sp[i].s)
 			FAIL("%s [%#lx-%#lx) holds %#lx RAM pfns of Xen's map",
@@ -254,11 +369,63 @@ static void check_tiling(const struct xen_memplan_input *in, bool raw)
 		FAIL("kinds end at %#lx, P2M limit %#lx", pos, limit);
 }
 
-static void check_counts(const struct xen_memplan_input *in, bool raw)
+/* Pfns of [s, e) that a list of ranges covers. */
+static unsigned long covered(const struct xen_memplan_range *r,
+			     unsigned int nr, unsigned long s, unsigned long e)
 {
-	unsigned long low = in->dom0 ? XEN_MEMPLAN_LOW_PFNS : 0;
+	unsigned long n = 0;
+	unsigned int i;
+
+	if (s >= e)
+		return 0;
+	for (i = 0; i < nr; i++)
+		if (r[i].start < e && r[i].end > s)
+			n += min(e, r[i].end) - max(s, r[i].start);
+	return n;
+}
+
+/* Pfns of [s, e) that are remap sources, or remap targets. */
+static unsigned long remap_covered(unsigned long s, unsigned long e, bool dst)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	if (s >= e)
+		return 0;
+	for (i = 0; i < plan.nr_remap; i++) {
+		unsigned long a = dst ? plan.remap[i].dst : plan.remap[i].src;
+		unsigned long b = a + plan.remap[i].n;
+
+		if (a < e && b > s)
+			n += min(e, b) - max(s, a);
+	}
+	return n;
+}
+
+/* Where [ie, end) holds n RAM pfns of the map: its first n RAM pfns. */
+static bool first_ram_above(unsigned long ie, unsigned long end,
+			    unsigned long n)
+{
+	return ram_in(ie, end) == n;
+}
+
+/* No frame given twice: sp[0..n) sorted, pairwise disjoint. */
+static void check_disjoint(unsigned int n, const char *what)
+{
+	unsigned int i;
+
+	qsort(sp, n, sizeof(*sp), span_cmp);
+	for (i = 1; i < n; i++)
+		if (sp[i].s < sp[i - 1].e)
+			FAIL("pfn %#lx: %s twice (%s and %s)", sp[i].s, what,
+			     kind_name[sp[i - 1].kind], kind_name[sp[i].kind]);
+}
+
+static void check_counts(const struct xen_memplan_input *in)
+{
 	unsigned long ie = plan.initial_end, ram = sum(plan.ram, plan.nr_ram);
-	unsigned long room, remapped = 0;
+	unsigned long holes, avail, room, cap, balloon, remapped = 0;
+	unsigned long dst_end = ie, extra_end = ie;
 	unsigned int i, n = 0;
 
 	if (ie != min(in->nr_pages, in->pfn_limit))
@@ -268,20 +435,17 @@ static void check_counts(const struct xen_memplan_input *in, bool raw)
 		if (plan.ram[i].end > ie)
 			FAIL("ram [%#lx-%#lx) past initial_end %#lx",
 			     plan.ram[i].start, plan.ram[i].end, ie);
-	if (raw && ram != ram_in(0, ie))
+	if (ram != ram_in(0, ie))
 		FAIL("populated %#lx pages, the map has %#lx RAM below %#lx",
 		     ram, ram_in(0, ie), ie);
-	if (ram + plan.hole_pages != ie)
-		FAIL("ram %#lx + holes %#lx != initial_end %#lx", ram,
-		     plan.hole_pages, ie);
-	if (plan.remapped + plan.released + plan.kept_low != plan.hole_pages)
-		FAIL("holes %#lx != remapped %#lx + released %#lx + kept %#lx",
-		     plan.hole_pages, plan.remapped, plan.released,
-		     plan.kept_low);
-	if (raw && plan.kept_low != min(low, ie) - ram_in(0, min(low, ie)))
-		FAIL("kept_low %#lx, the map has %#lx hole pages below %#lx",
-		     plan.kept_low, min(low, ie) - ram_in(0, min(low, ie)),
-		     min(low, ie));
+	holes = ie - ram;
+	if (plan.hole_pages != holes)
+		FAIL("hole_pages %#lx, the map has %#lx non-RAM pages below %#lx",
+		     plan.hole_pages, holes, ie);
+	/* Every frame under a hole is remapped or released: none kept. */
+	if (plan.remapped + plan.released != holes)
+		FAIL("holes %#lx != remapped %#lx + released %#lx", holes,
+		     plan.remapped, plan.released);
 	if (sum(plan.release, plan.nr_release) != plan.released)
 		FAIL("release list %#lx != released %#lx",
 		     sum(plan.release, plan.nr_release), plan.released);
@@ -290,58 +454,175 @@ static void check_counts(const struct xen_memplan_input *in, bool raw)
 		FAIL("extra %#lx, extra_pages %#lx, remapped %#lx + balloon %#lx",
 		     sum(plan.extra, plan.nr_extra), plan.extra_pages,
 		     plan.remapped, plan.balloon_pages);
-	for (i = 0; i < plan.nr_release; i++)
-		if (plan.release[i].start < low || plan.release[i].end > ie)
-			FAIL("release [%#lx-%#lx) outside [%#lx-%#lx)",
-			     plan.release[i].start, plan.release[i].end, low, ie);
+	for (i = 0; i < plan.nr_release; i++) {
+		const struct xen_memplan_range *r = &plan.release[i];
 
-	/* Remap: sources under holes, targets in extra above; frames once. */
+		if (r->start >= r->end || r->end > ie)
+			FAIL("release [%#lx-%#lx) empty or past %#lx", r->start,
+			     r->end, ie);
+		if (ram_in(r->start, r->end))
+			FAIL("release [%#lx-%#lx) holds RAM of the map",
+			     r->start, r->end);
+	}
+
+	/* Remap: sources under holes, targets RAM above; frames once. */
 	for (i = 0; i < plan.nr_ram; i++)
 		sp[n++] = (struct span){ plan.ram[i].start, plan.ram[i].end, 0 };
 	for (i = 0; i < plan.nr_release; i++)
 		sp[n++] = (struct span){ plan.release[i].start,
-					 plan.release[i].end, 4 };
+					 plan.release[i].end, 5 };
 	for (i = 0; i < plan.nr_remap; i++) {
 		const struct xen_memplan_remap *m = &plan.remap[i];
 		struct xen_memplan_range dst = { m->dst, m->dst + m->n };
-		unsigned int j;
-		bool in_extra = false;
 
-		if (!m->n || m->src < low || m->src + m->n > ie)
-			FAIL("remap src [%#lx+%#lx) outside [%#lx-%#lx)", m->src,
-			     m->n, low, ie);
-		if (raw && ram_in(m->src, m->src + m->n))
+		if (!m->n || m->src + m->n > ie || m->src + m->n < m->src)
+			FAIL("remap src [%#lx+%#lx) outside [0-%#lx)", m->src,
+			     m->n, ie);
+		if (ram_in(m->src, m->src + m->n))
 			FAIL("remap src [%#lx+%#lx) is RAM", m->src, m->n);
-		if (m->dst < ie || (raw && ram_in(dst.start, dst.end) != m->n))
+		if (m->dst < ie || ram_in(dst.start, dst.end) != m->n)
 			FAIL("remap dst [%#lx+%#lx) not RAM above %#lx", m->dst,
 			     m->n, ie);
-		for (j = 0; j < plan.nr_extra; j++)
-			if (plan.extra[j].start <= dst.start &&
-			    plan.extra[j].end >= dst.end)
-				in_extra = true;
-		if (!in_extra)
+		if (covered(plan.extra, plan.nr_extra, dst.start, dst.end) != m->n)
 			FAIL("remap dst [%#lx+%#lx) not in extra", m->dst, m->n);
 		if (n == NR_SPANS)
 			FAIL("too many spans");
 		sp[n++] = (struct span){ m->src, m->src + m->n, 4 };
 		remapped += m->n;
+		dst_end = max(dst_end, dst.end);
 	}
 	if (remapped != plan.remapped)
 		FAIL("remap list %#lx != remapped %#lx", remapped, plan.remapped);
-	qsort(sp, n, sizeof(*sp), span_cmp);
-	for (i = 1; i < n; i++)
-		if (sp[i].s < sp[i - 1].e)
-			FAIL("pfn %#lx gives its frame twice (%s and %s)", sp[i].s,
-			     kind_name[sp[i - 1].kind], kind_name[sp[i].kind]);
+	check_disjoint(n, "gives its frame");
+	n = 0;
+	for (i = 0; i < plan.nr_remap; i++)
+		sp[n++] = (struct span){ plan.remap[i].dst,
+					 plan.remap[i].dst + plan.remap[i].n, 6 };
+	check_disjoint(n, "takes a frame");
 
-	/* Balloon room: max: and the ratio cap. */
+	/*
+	 * What RAM above initial_end (and below pfn_limit) does: the first of
+	 * it takes the frames under holes, as many as there are; then the
+	 * balloon room (max:, capped at the ratio); the rest is unusable.
+	 * Pages are released only when that RAM ran out.
+	 */
+	avail = ram_in(ie, min(in->pfn_limit, LIMIT_2_52));
+	if (plan.remapped != min(holes, avail))
+		FAIL("remapped %#lx, holes %#lx, RAM above %#lx below the pfn limit %#lx",
+		     plan.remapped, holes, ie, avail);
+	if (!first_ram_above(ie, dst_end, plan.remapped))
+		FAIL("remap targets end at %#lx: not the first %#lx RAM pfns above %#lx",
+		     dst_end, plan.remapped, ie);
 	room = in->max_pages ? in->max_pages : in->pfn_limit;
 	room = min(room, in->pfn_limit);
 	room = room > ie ? room - ie : 0;
-	if (plan.balloon_pages > room ||
-	    plan.balloon_pages > XEN_MEMPLAN_EXTRA_RATIO * ie)
-		FAIL("balloon %#lx over room %#lx or %d x %#lx",
-		     plan.balloon_pages, room, XEN_MEMPLAN_EXTRA_RATIO, ie);
+	cap = XEN_MEMPLAN_EXTRA_RATIO * ie;
+	balloon = min3(room, cap, avail - plan.remapped);
+	if (plan.balloon_pages != balloon)
+		FAIL("balloon %#lx, expected %#lx (room %#lx, cap %#lx, RAM left %#lx)",
+		     plan.balloon_pages, balloon, room, cap,
+		     avail - plan.remapped);
+	if (plan.capped_pages != (room > cap ? room - cap : 0))
+		FAIL("capped %#lx, room %#lx, cap %#lx", plan.capped_pages,
+		     room, cap);
+	for (i = 0; i < plan.nr_extra; i++) {
+		if (plan.extra[i].start < ie || plan.extra[i].end > in->pfn_limit)
+			FAIL("extra [%#lx-%#lx) outside [%#lx-%#lx)",
+			     plan.extra[i].start, plan.extra[i].end, ie,
+			     in->pfn_limit);
+		extra_end = max(extra_end, plan.extra[i].end);
+	}
+	if (!first_ram_above(ie, extra_end, plan.extra_pages))
+		FAIL("extra ends at %#lx: not the first %#lx RAM pfns above %#lx",
+		     extra_end, plan.extra_pages, ie);
+	if (plan.unusable_pages != ram_in(ie, LIMIT_2_52) - plan.extra_pages)
+		FAIL("unusable %#lx, RAM above %#lx %#lx, extra %#lx",
+		     plan.unusable_pages, ie, ram_in(ie, LIMIT_2_52),
+		     plan.extra_pages);
+	if (covered(plan.unusable, plan.nr_unusable, 0, ie))
+		FAIL("unusable below initial_end %#lx", ie);
+}
+
+/*
+ * Below 1 MiB (the ISA hole, the BIOS): for dom0 with at least 1 MiB of
+ * start, nothing there is extra, unusable or a remap target; what the map
+ * has as RAM is populated; every other pfn is identity (BIOS and DMI
+ * readers reach the ROMs) and its frame, which Xen put there, is remapped
+ * above or released: not populated and not lost.
+ */
+static void check_low(const struct xen_memplan_input *in)
+{
+	unsigned long top = min(ISA_END_PFN, plan.initial_end);
+	unsigned long ram = ram_in(0, top), holes = top - ram;
+	unsigned long idt = min(top, in->p2m_limit);
+
+	if (!in->dom0 || plan.initial_end < ISA_END_PFN)
+		return;
+	if (covered(plan.extra, plan.nr_extra, 0, top) ||
+	    covered(plan.unusable, plan.nr_unusable, 0, top) ||
+	    remap_covered(0, top, true))
+		FAIL("extra, unusable or a remap target below 1 MiB");
+	if (covered(plan.ram, plan.nr_ram, 0, top) != ram)
+		FAIL("populated below 1 MiB %#lx, the map's RAM %#lx",
+		     covered(plan.ram, plan.nr_ram, 0, top), ram);
+	if (covered(plan.identity, plan.nr_identity, 0, idt) !=
+	    idt - ram_in(0, idt))
+		FAIL("identity below 1 MiB %#lx, the map's holes %#lx",
+		     covered(plan.identity, plan.nr_identity, 0, idt),
+		     idt - ram_in(0, idt));
+	if (remap_covered(0, top, false) +
+	    covered(plan.release, plan.nr_release, 0, top) != holes)
+		FAIL("below 1 MiB: %#lx hole frames, remapped %#lx, released %#lx",
+		     holes, remap_covered(0, top, false),
+		     covered(plan.release, plan.nr_release, 0, top));
+}
+
+/*
+ * xen_memplan_conflict() on a byte range: true exactly when a page the
+ * range touches is not RAM of the model; then the first such part.
+ */
+static void check_conflict(u64 start, u64 size)
+{
+	unsigned long s = start >> PAGE_SHIFT;
+	unsigned long e = (start + size) / PAGE_SIZE + !!((start + size) % PAGE_SIZE);
+	struct xen_memplan_region hit = { 0 }, want;
+	unsigned long prev = 0, first = s;
+	bool got, expect;
+	unsigned int i;
+
+	/* The first pfn >= s not RAM, and the part of the map it is in. */
+	for (i = 0; i < nr_model; i++) {
+		if (model[i].e <= first) {
+			prev = model[i].e;
+			continue;
+		}
+		if (model[i].s > first) {
+			want = (struct xen_memplan_region){ prev, model[i].s, 0 };
+			break;
+		}
+		if (model[i].type != E820_TYPE_RAM) {
+			want = (struct xen_memplan_region){ model[i].s,
+							    model[i].e,
+							    model[i].type };
+			break;
+		}
+		first = model[i].e;
+		prev = model[i].e;
+	}
+	if (i == nr_model)
+		want = (struct xen_memplan_region){ prev, ULONG_MAX, 0 };
+	expect = first < e;
+	got = xen_memplan_conflict(&plan, start, size, &hit);
+	if (got != expect)
+		FAIL("conflict [%#llx+%#llx): %d, the model says %d (first non-RAM pfn %#lx)",
+		     (unsigned long long)start, (unsigned long long)size, got,
+		     expect, first);
+	if (got && (hit.start != want.start || hit.end != want.end ||
+		    hit.type != want.type))
+		FAIL("conflict [%#llx+%#llx): hit [%#lx-%#lx) type %u, model [%#lx-%#lx) %u",
+		     (unsigned long long)start, (unsigned long long)size,
+		     hit.start, hit.end, hit.type, want.start, want.end,
+		     want.type);
 }
 
 /*
@@ -475,44 +756,6 @@ static void check_budget(const struct xen_memplan_input *in)
 	free(list);
 }
 
-/*
- * Known bug, left to memplan.c's owner (its rounding is being reworked):
- * memplan_take() rounds up with PFN_UP(), which wraps for an address in
- * the last page below 2^64. A RAM entry starting there that should hold
- * no whole page becomes RAM from pfn 0 to 2^52; a hole ending there
- * (without wrapping) becomes empty and is dropped, leaving RAM where Xen
- * said ACPI or reserved. Inputs with such an entry are skipped unless
- * FUZZ_KNOWN=1 is set; tests/native/known/ holds inputs that then fail.
- */
-static bool skip_known;
-
-static bool hits_known_bug(const struct xen_memplan_input *in)
-{
-	unsigned int i;
-
-	for (i = 0; i < min_t(unsigned int, in->nr_map, XEN_MEMPLAN_MAX_MAP); i++) {
-		u64 end = map[i].addr + map[i].size;
-		bool ram = map[i].type == E820_TYPE_RAM ||
-			   (in->dom0 && map[i].type == E820_TYPE_UNUSABLE);
-
-		if (!map[i].size)
-			continue;
-		if (ram && map[i].addr > U64_MAX - PAGE_SIZE + 1)
-			return true;
-		if (!ram && end >= map[i].addr && end > U64_MAX - PAGE_SIZE + 1)
-			return true;
-	}
-	return false;
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	const char *known = getenv("FUZZ_KNOWN");
-
-	skip_known = !known || strcmp(known, "1");
-	return 0;
-}
-
 /* ---- input ---- */
 
 static void take_entry(struct input *in, struct e820_entry *e, u64 prev_end)
@@ -531,6 +774,10 @@ static void take_entry(struct input *in, struct e820_entry *e, u64 prev_end)
 	case 2:		/* pages */
 		e->addr = take(in, 3) * PAGE_SIZE;
 		e->size = take(in, 3) * PAGE_SIZE;
+		break;
+	case 7:		/* across 2^52, or in the last pages below 2^64 */
+		e->addr = (how & 0x40 ? 0 : 1ULL << 52) + (int32_t)take(in, 4);
+		e->size = take(in, 4);
 		break;
 	default:	/* whole MiB, after the previous one */
 		e->addr = prev_end + take(in, 1) * SZ_1M;
@@ -563,7 +810,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	unsigned int flags = take(&in, 1), i;
 	unsigned long top = 0;
 	u64 prev = 0;
-	bool raw;
 	int ret;
 
 	mi.nr_map = take(&in, 1) % (MAX_ENTRIES + 1);
@@ -577,7 +823,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	mi.dom0 = flags & 1;
 	mi.nr_pages = take_pages(&in, top);
 	mi.max_pages = flags & 2 ? take_pages(&in, 2 * top) : 0;
-	mi.pfn_limit = flags & 4 ? max(1UL, take_pages(&in, top)) : LIMIT_64T;
+	/* The kernel's is PFN_DOWN(MAXMEM) (or 512 GiB): at most 2^40. */
+	mi.pfn_limit = flags & 4 ? clamp(take_pages(&in, top), 1UL, LIMIT_2_52) :
+				   LIMIT_64T;
 	switch ((flags >> 3) % 4) {
 	case 0:
 		mi.p2m_limit = XEN_MEMPLAN_NO_LIMIT;
@@ -592,8 +840,6 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	}
 
-	if (skip_known && hits_known_bug(&mi))
-		return 0;
 	if (getenv("FUZZ_DEBUG")) {
 		fprintf(stderr, "dom0 %d nr_pages %#lx max %#lx pfn_limit %#lx p2m_limit %#lx\n",
 			mi.dom0, mi.nr_pages, mi.max_pages, mi.pfn_limit,
@@ -603,19 +849,27 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				(unsigned long long)map[i].addr,
 				(unsigned long long)map[i].size, map[i].type);
 	}
+	compute_model(&mi);
 	memset(&plan, 0x5a, sizeof(plan));
 	ret = xen_memplan_build(&mi, &plan);
 	if (ret && ret != -EINVAL)
 		FAIL("xen_memplan_build returned %d", ret);
 	if (!!ret != plan.fatal)
 		FAIL("returned %d, fatal %d", ret, plan.fatal);
+	if (!nr_ram_set && !ret)
+		FAIL("the map has no RAM page, the plan is not fatal");
 	if (ret) {
 		/*
-		 * Known: when MAX_PROBLEMS fix-ups (say 16 zero-length
-		 * entries) came first, the fatal one is only counted, and
-		 * the boot panics without printing why. Left to memplan.c's
-		 * owner; only that case is let through here.
+		 * Fatal: no RAM page in the map, or a list of the plan
+		 * overflowed, and the problem list says which. Known: when
+		 * MAX_PROBLEMS fix-ups (say 16 zero-length entries) came
+		 * first, the fatal one is only counted, and the boot panics
+		 * without printing why. Left to memplan.c's owner; only that
+		 * case is let through here.
 		 */
+		if (nr_ram_set && !has_problem(XEN_MEMPLAN_TOO_MANY) &&
+		    plan.nr_problems <= XEN_MEMPLAN_MAX_PROBLEMS)
+			FAIL("fatal with RAM in the map, and no list overflowed");
 		if (!has_problem(XEN_MEMPLAN_NO_RAM) &&
 		    !has_problem(XEN_MEMPLAN_TOO_MANY) &&
 		    plan.nr_problems <= XEN_MEMPLAN_MAX_PROBLEMS)
@@ -631,12 +885,19 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		    plan.map[i].type == plan.map[i - 1].type)
 			FAIL("map[%u] not merged", i);
 	}
-	/* Xen gives at most MAX_MAP entries; the rest are dropped. */
-	raw = true;
-	compute_ram_set(&mi);
-	check_tiling(&mi, raw);
-	check_counts(&mi, raw);
+	check_map();
+	check_tiling(&mi);
+	check_counts(&mi);
+	check_low(&mi);
 	check_guest();
+	/* A few byte ranges (below 2^62) against xen_memplan_conflict(). */
+	for (i = take(&in, 1) % 4; i; i--) {
+		unsigned int k = take(&in, 1) % (nr_model + 1);
+		u64 start = k < nr_model ? PFN_PHYS(model[k].s) : take(&in, 6);
+
+		start = (start + (s16)take(&in, 2)) & ((1ULL << 62) - 1);
+		check_conflict(start, take(&in, 4));
+	}
 	check_budget(&mi);
 	return 0;
 }
