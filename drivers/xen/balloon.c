@@ -1236,7 +1236,13 @@ static void __init balloon_add_extra_regions(struct xen_balloon *b)
 #endif
 }
 
-static int __init balloon_init(void)
+/*
+ * The balloon is set up before the first borrower can come: a PVH or HVM
+ * guest's grant table takes its frames from alloc_xenballooned_pages() at
+ * core_initcall, before the subsys level. Its files and watches follow
+ * in balloon_init().
+ */
+static int __init balloon_setup_early(void)
 {
 	struct xen_balloon *b = &xen_balloon;
 	struct balloon_start_input in = {
@@ -1266,8 +1272,18 @@ static int __init balloon_init(void)
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
+	return 0;
+}
+early_initcall(balloon_setup_early);
+
+static int __init balloon_init(void)
+{
+	struct xen_balloon *b = &xen_balloon;
+
+	if (!xen_domain() || !b->ops)
+		return -ENODEV;
 	pr_info("%lu KiB, %lu KiB ballooned, safe floor %lu KiB now\n",
-		cur << (PAGE_SHIFT - 10),
+		balloon_stats.current_pages << (PAGE_SHIFT - 10),
 		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
 		xen_balloon_live_floor(b) << (PAGE_SHIFT - 10));
 
