@@ -44,6 +44,7 @@
 
 #include "../../arch/x86/xen/memplan.h"
 #include "../../arch/x86/xen/p2m-tree.h"
+#include "fuzz-input.h"
 
 #define FAIL(fmt, ...) do {						\
 	fprintf(stderr, "fuzz-memplan: " fmt "\n", ##__VA_ARGS__);	\
@@ -56,25 +57,6 @@
 #define GIB_PFNS	(1UL << (30 - PAGE_SHIFT))
 #define LIMIT_2_52	(1UL << (52 - PAGE_SHIFT))
 #define ISA_END_PFN	(0x100000UL >> PAGE_SHIFT)
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 take(struct input *in, unsigned int bytes)
-{
-	u64 v = 0;
-
-	while (bytes--) {
-		v <<= 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 static const u32 types[] = {
 	E820_TYPE_RAM, E820_TYPE_RAM, E820_TYPE_RAM, E820_TYPE_RESERVED,

@@ -22,6 +22,7 @@
 #include <native.h>
 
 #include "../../arch/x86/xen/p2m-tree.h"
+#include "fuzz-input.h"
 
 #include <sanitizer/asan_interface.h>
 
@@ -125,25 +126,6 @@ static const struct p2m_tree_ops pool_ops = {
 	.put_page = pool_put,
 	.page_mfn = pool_mfn,
 };
-
-struct input {
-	const u8 *p;
-	size_t n;
-};
-
-static u64 take(struct input *in, unsigned int bytes)
-{
-	u64 v = 0;
-
-	while (bytes--) {
-		v <<= 8;
-		if (in->n) {
-			v |= *in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 /* A pfn near a boundary of the tree, or anywhere in it. */
 static unsigned long take_pfn(struct input *in, unsigned long limit)
