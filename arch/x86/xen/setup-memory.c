@@ -349,10 +349,10 @@ static void __init xen_memory_check_fixed(const char *what, phys_addr_t start,
 
 	if (!xen_memplan_conflict(&xen_plan, start, size, &hit))
 		return;
-	pr_emerg("%s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u\n",
-		 what, (u64)start, (u64)(start + size - 1),
-		 hit.type ? "entry" : "gap", hit.start, hit.end, hit.type);
-	xen_raw_console_write("xen_memory: kernel memory conflicts with the E820 map\n");
+	/* The early console is not up yet: Xen's console is. */
+	xen_raw_printk("xen_memory: %s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u\n",
+		       what, (u64)start, (u64)(start + size - 1),
+		       hit.type ? "entry" : "gap", hit.start, hit.end, hit.type);
 	panic("xen_memory: %s conflicts with the E820 map, see above\n", what);
 }
 
