@@ -4,6 +4,7 @@
 # "make help" lists the targets and knobs.
 
 KERNEL   ?= ours
+KVER     ?= 6.1
 MEM      ?= 3G
 HOLE     ?=
 DOM0_MEM ?= 1024M,max:2048M
@@ -18,7 +19,7 @@ SCRIPT_TIMEOUT ?= 120
 BOOT     ?= direct
 DOMU_TYPE ?=
 MAP_CUT  ?=
-export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
+export KERNEL KVER MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
 export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT DOMU_TYPE
 
 .PHONY: help run shell check deps knobs build kunit boot-tests initramfs clean
@@ -50,7 +51,9 @@ help:
 	@echo '  BALLOON="kb kb ..."       dom0 balloon target_kb values applied in turn'
 	@echo '  DOMU=memory=128,maxmem=256  start a PV domU of our kernel with xl in dom0'
 	@echo '  DOMU_TYPE=pv|pvh          the domU as PV (default) or PVH (memory < maxmem: populate-on-demand)'
-	@echo '  KERNEL=ours|baseline      ours, or the unmodified 6.1 with the same config'
+	@echo '  KERNEL=ours|baseline      ours, or the unmodified kernel (KVER) with the same config'
+	@echo '  KVER=6.1|6.12             the Debian kernel source to build on (run, shell, check, build,'
+	@echo '                            kunit, boot-tests, bench, patch, deb); each has its own cache'
 	@echo '  REPORT=path.json          also write the report as JSON'
 	@echo '  DOM0_SCRIPT=path          a busybox sh script dom0 runs after its steps, while a DOMU'
 	@echo '                            still runs (domain "domu"); output and exit status in the report'
@@ -85,8 +88,6 @@ kunit: deps
 	@scripts/kunit.sh
 
 boot-tests: deps
-	@scripts/build.sh ours
-	@scripts/initramfs.sh ours
 	@scripts/check.sh boot
 
 check: deps

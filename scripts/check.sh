@@ -4,6 +4,11 @@
 # tests/boot/*.test on Xen in QEMU. Prints a summary table and a closing
 # "N passed, N failed" line; exits non-zero on any failure.
 #
+# Two kernels: everything runs on 6.1; on 6.12 the build, the series,
+# KUnit and the boot tests whose KVERS lists 6.12 (a test's KVERS says
+# which kernels it boots, "6.1" by default). A 6.12 run of a test is named
+# <test>-6.12. CHECK_KVERS="6.12" (or "6.1") limits a run to one kernel.
+#
 # usage: check.sh all|boot
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -136,12 +141,11 @@ boot() {
 }
 
 run_boot_test() {
-	local file=$1 name
-	name=$(basename "$file" .test)
+	local file=$1 name=$2
 	(
 		# Each test file sets the boot knobs and defines verify(). A test
 		# with EXPECT_RESULT=FAIL must fail the way its verify() says.
-		unset BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS \
+		unset KVERS BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS \
 			DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT EXPECT_RESULT QEMU_CPU BOOT MAP_CUT DOMU_TYPE
 		MEM=3G
 		DOM0_MEM=1024M,max:2048M
@@ -194,19 +198,43 @@ run_step() {
 	fi
 }
 
+# kver_wanted V: V is among the kernels this run covers.
+kver_wanted() {
+	case " ${CHECK_KVERS:-6.1 6.12} " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# ready V: kernel V built with its initramfs, once per run, recorded as a
+# step; with "all" also its series, its build with Debian's config and
+# KUnit. Returns non-zero when V did not build.
+declare -A ready_state
+ready() {
+	local v=$1 sfx=
+	case ${ready_state[$v]:-} in ok) return 0 ;; failed) return 1 ;; esac
+	ready_state[$v]=failed
+	[ "$v" = 6.1 ] || sfx=-$v
+	run_step "build$sfx" "Linux $v with our files and its hook patches builds, and its initramfs" \
+		env KVER="$v" sh -c '"$0"/deps.sh && "$0"/build.sh ours && "$0"/initramfs.sh ours' \
+		"$ROOT/scripts"
+	[ "${results[-1]%% *}" = PASS ] || return 1
+	ready_state[$v]=ok
+	[ "$what" = all ] || return 0
+	run_step "series$sfx" "make patch KVER=$v: the series applies with git am to pristine $v and gives the built tree" \
+		env KVER="$v" "$ROOT/scripts/series.sh"
+	run_step "distro-config$sfx" "our directories compile with Debian's $v config (KUnit off, W=1, no warnings in our files)" \
+		env KVER="$v" DEB_ONLY=ours "$ROOT/scripts/deb.sh"
+	run_step "kunit-qemu$sfx" "kunit.py on bare QEMU, $v (log: $LOGS/kunit-qemu$sfx.log)" \
+		env KVER="$v" "$ROOT/scripts/kunit.sh"
+}
+
 if [ "$what" = all ]; then
-	"$ROOT/scripts/build.sh" ours || exit 1
-	"$ROOT/scripts/initramfs.sh" ours || exit 1
-	run_step series "make patch: the series applies with git am to pristine 6.1 and gives the built tree" \
-		"$ROOT/scripts/series.sh"
+	for v in 6.1 6.12; do
+		kver_wanted "$v" && ready "$v"
+	done
 	run_step style "checkpatch --strict on our files, hook patches and the series" \
 		"$ROOT/scripts/style.sh"
 	run_step sparse "make C=2 (sparse) on our C files, no warnings" \
 		"$ROOT/scripts/sparse.sh"
-	run_step distro-config "our directories compile with Debian's 6.1 config (KUnit off, W=1, no warnings in our files)" \
-		env DEB_ONLY=ours "$ROOT/scripts/deb.sh"
-	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
-		"$ROOT/scripts/kunit.sh"
 	run_step fuzz "libFuzzer+ASan+UBSan on p2m.c and memplan.c in user space: regression inputs, then a fixed number of inputs each (logs: $LOGS/fuzz-*.log)" \
 		"$ROOT/scripts/native.sh" fuzz-check
 	run_knob_tests
@@ -233,18 +261,27 @@ ran_reports=()
 # TESTS=glob runs only the boot tests whose names match (e.g. TESTS='4*').
 for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 	[ -f "$t" ] || continue
-	name=$(basename "$t" .test)
 	desc=$(sed -n 's/^DESCRIPTION="\(.*\)"/\1/p' "$t")
-	ran_reports+=("$OUT/reports/$name.json")
-	if run_boot_test "$t"; then
-		record PASS "$name" "$desc"
-	elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
-		cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" && run_boot_test "$t"; then
-		retried=$((retried + 1))
-		record PASS "$name" "$desc (retried once after a user-space crash: $LOGS/boot-$name.first.log)"
-	else
-		record FAIL "$name" "$desc (log: $LOGS/boot-$name.log)"
-	fi
+	kvers=$(sed -n 's/^KVERS="\(.*\)"/\1/p' "$t")
+	for kver in ${kvers:-6.1}; do
+		kver_wanted "$kver" || continue
+		name=$(basename "$t" .test)
+		[ "$kver" = 6.1 ] || name=$name-$kver
+		if ! ready "$kver"; then
+			record FAIL "$name" "$desc (Linux $kver did not build)"
+			continue
+		fi
+		ran_reports+=("$OUT/reports/$name.json")
+		if KVER=$kver run_boot_test "$t" "$name"; then
+			record PASS "$name" "$desc"
+		elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
+			cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" && KVER=$kver run_boot_test "$t" "$name"; then
+			retried=$((retried + 1))
+			record PASS "$name" "$desc (retried once after a user-space crash: $LOGS/boot-$name.first.log)"
+		else
+			record FAIL "$name" "$desc (log: $LOGS/boot-$name.log)"
+		fi
+	done
 done
 
 echo

@@ -6,7 +6,8 @@
 # The config starts from Debian's own linux-image-amd64 config, so the
 # kernel has the drivers a real dom0 needs: /boot/config-$(uname -r) when
 # this host runs a Debian amd64 kernel, else the config inside Debian's
-# linux-image package of the same 6.1 release (downloaded, not installed).
+# linux-image package of the same 6.1 release (downloaded, not installed);
+# for KVER=6.12, Debian's linux-config-6.12 (installed by deps.sh).
 # DEB_CONFIG=fragment uses our small QEMU fragment instead (quick, for
 # checking the packaging only; it will not drive real hardware).
 #
@@ -21,16 +22,23 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-obj=$CLONE_DIR/build-deb/obj
-dest=$OUT/deb
+obj=$CLONE_DIR/build-deb$KVER_SUFFIX/obj
+dest=$OUT/deb$KVER_SUFFIX
 log=$LOGS/build-deb.log
 mode=${DEB_CONFIG:-debian}
 
 debian_config() {
 	local c img
 	c=/boot/config-$(uname -r)
-	case $(uname -r) in
-	*-amd64) [ -f "$c" ] && { echo "$c"; return; } ;;
+	case $KVER:$(uname -r) in
+	6.1:6.1.*-amd64) [ -f "$c" ] && { echo "$c"; return; } ;;
+	6.12:*)
+		c=$CACHE/debian-config-6.12
+		[ -f "$c" ] || xz -dc "/usr/src/linux-config-6.12/config.amd64_none_amd64.xz" >"$c" ||
+			{ echo "cannot read Debian's 6.12 config (linux-config-6.12)" >&2; return 1; }
+		echo "$c"
+		return
+		;;
 	esac
 	c=$CACHE/debian-config
 	if [ ! -f "$c" ]; then
@@ -115,6 +123,6 @@ rm -f "$CLONE_DIR"/build-deb/*.deb
 kmake -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
 wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bindeb-pkg"
 rm -f "$dest"/*.deb
-mv "$CLONE_DIR"/build-deb/*.deb "$dest/"
+mv "$CLONE_DIR"/build-deb$KVER_SUFFIX/*.deb "$dest/"
 step deb "packages in $dest:"
 ls -1 "$dest"

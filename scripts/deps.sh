@@ -6,7 +6,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-APT_PKGS="linux-source-6.1 build-essential bc bison flex libelf-dev libssl-dev
+APT_PKGS="linux-source-6.1 linux-source-6.12 linux-config-6.12 build-essential bc bison flex libelf-dev libssl-dev
 dwarves python3 ccache qemu-system-x86 busybox-static cpio xz-utils kmod rsync
 sparse gzip util-linux clang-14 libclang-rt-14-dev llvm-14 valgrind
 grub-pc-bin grub-common xorriso mtools"
@@ -38,9 +38,9 @@ install_apt_packages() {
 
 unpack_kernel_source() {
 	[ -f "$PRISTINE/.unpacked" ] && return 0
-	step deps "unpacking /usr/src/linux-source-6.1.tar.xz into $CACHE"
+	step deps "unpacking /usr/src/linux-source-$KVER.tar.xz into $CACHE"
 	rm -rf "$PRISTINE"
-	tar -C "$CACHE" -xf /usr/src/linux-source-6.1.tar.xz
+	tar -C "$CACHE" -xf "/usr/src/linux-source-$KVER.tar.xz"
 	touch "$PRISTINE/.unpacked"
 }
 

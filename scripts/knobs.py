@@ -99,6 +99,8 @@ def check(env):
 
     if get('KERNEL', 'ours') not in ('ours', 'baseline'):
         bad.append(('KERNEL', get('KERNEL'), 'accepted: ours or baseline'))
+    if get('KVER', '6.1') not in ('6.1', '6.12'):
+        bad.append(('KVER', get('KVER'), 'accepted: 6.1 or 6.12 (Debian\'s linux-source-6.1 / -6.12)'))
 
     mem = get('MEM', '3G')
     mem_b = qemu_bytes(mem)

@@ -8,7 +8,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 obj=$(build_dir kunit)
-log=$LOGS/kunit-qemu.log
+log=$LOGS/kunit-qemu$KVER_SUFFIX.log
 mkdir -p "$obj"
 take_build_lock kunit
 "$ROOT/scripts/tree.sh"
@@ -19,7 +19,7 @@ set +e
 	--kunitconfig="$ROOT/configs/ours.config" \
 	--build_dir="$obj" --jobs="$(nproc)" --timeout=900 \
 	--make_options CC="ccache gcc" --make_options HOSTCC="ccache gcc" \
-	--json="$OUT/kunit-qemu.json" ${SUITE:+"$SUITE"}) >"$log" 2>&1 &
+	--json="$OUT/kunit-qemu$KVER_SUFFIX.json" ${SUITE:+"$SUITE"}) >"$log" 2>&1 &
 objects_in_build_dir() {
 	echo "$(find "$obj" -name '*.o' | wc -l) objects in the build directory"
 }

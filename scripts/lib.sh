@@ -8,13 +8,22 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${XENMEM_CACHE:-$HOME/.cache/xenp2m}
 OUT=${XENMEM_OUT:-$ROOT/out}
 LOGS=$OUT/logs
-PRISTINE=$CACHE/linux-source-6.1
+# KVER=6.1|6.12: the Debian kernel source we build on. Every per-version
+# path takes KVER_SUFFIX (empty for 6.1, so its caches keep their names).
+KVER=${KVER:-6.1}
+case $KVER in
+6.1) KVER_SUFFIX= ;;
+6.12) KVER_SUFFIX=-6.12 ;;
+*) echo "KVER=$KVER: only 6.1 and 6.12 are supported" >&2; exit 2 ;;
+esac
+export KVER
+PRISTINE=$CACHE/linux-source-$KVER
 # Each clone gets its own "ours" source tree and build directories, so
 # two clones (or CI beside a developer) never build or boot each other's
 # kernel; ccache keeps a new clone's first build short.
 CLONE_KEY=$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)
 CLONE_DIR=$CACHE/clones/$CLONE_KEY
-SRC_OURS=$CLONE_DIR/src-ours
+SRC_OURS=$CLONE_DIR/src-ours$KVER_SUFFIX
 XEN_ROOT=$CACHE/xen/root
 XEN_ELF=$CACHE/xen/xen-4.17.elf
 BUILD_LOCK=$CACHE/build.lock
@@ -68,7 +77,7 @@ wait_with_progress() {
 # BUILD_TAG=bench (make bench) builds each flavour a second time with
 # configs/<tag>.config added, in its own directory, with its own initramfs.
 BUILD_TAG=${BUILD_TAG:-}
-TAG_SUFFIX=${BUILD_TAG:+-$BUILD_TAG}
+TAG_SUFFIX=$KVER_SUFFIX${BUILD_TAG:+-$BUILD_TAG}
 
 # The kernel build directory of a flavour: ours, baseline or kunit.
 # The baseline builds the shared pristine tree, so its directory is shared.
@@ -77,6 +86,16 @@ build_dir() {
 	baseline) echo "$CACHE/build-baseline$TAG_SUFFIX" ;;
 	*) echo "$CLONE_DIR/build-$1$TAG_SUFFIX" ;;
 	esac
+}
+
+# hook_patches: the integration patches for KVER, in the order they
+# apply: patches/*.patch (every version) and patches/$KVER/*.patch,
+# merged by file name.
+hook_patches() {
+	local p
+	for p in "$ROOT"/patches/*.patch "$ROOT/patches/$KVER"/*.patch; do
+		[ -e "$p" ] && printf '%s\t%s\n' "$(basename "$p")" "$p"
+	done | sort | cut -f2
 }
 
 # pack_cpio DIR: DIR's tree as a gzipped newc cpio on stdout. The kernel

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # "make patch": turn our tree into a git format-patch series against the
-# pristine linux-source-6.1, one patch per logical change (series/*.msg,
+# pristine linux-source-$KVER, one patch per logical change (series/*.msg,
 # in name order), the hook patches last in one commit. Then prove it:
 # "git am" the series onto a fresh branch of the pristine tree and check
 # that the result is, file for file, the tree we build and test.
@@ -10,8 +10,8 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-base=$CACHE/series-base
-series=$OUT/series
+base=$CACHE/series-base$KVER_SUFFIX
+series=$OUT/series$KVER_SUFFIX
 author="Xen PV memory team <xen-mem@localhost>"
 # gc.auto=0: a "git gc --auto" left running in the background would hold
 # the clone lock (inherited descriptor) long after this script ended.
@@ -27,7 +27,7 @@ if [ ! -f "$base/.git/xenmem-base" ]; then
 	rm -f "$base/.unpacked"
 	gitc init -q
 	gitc add -A -f . >/dev/null
-	gitc commit -q -m "linux-source-6.1 $(sed -n 's/^SUBLEVEL = //p' "$base/Makefile")"
+	gitc commit -q -m "linux-source-$KVER $(sed -n 's/^SUBLEVEL = //p' "$base/Makefile")"
 	gitc tag -f pristine >/dev/null
 	touch "$base/.git/xenmem-base"
 fi
@@ -36,7 +36,8 @@ gitc clean -q -fdx
 
 # The files of ours in the kernel tree (tree.sh's manifest less patched ones).
 manifest=$SRC_OURS/.xenmem-manifest
-patched=$(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$ROOT"/patches/*.patch | sort -u)
+# shellcheck disable=SC2046
+patched=$(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' $(hook_patches) | sort -u)
 ours=$(comm -23 "$manifest" <(echo "$patched"))
 claimed=
 
@@ -53,7 +54,7 @@ for msg in "$ROOT"/series/*.msg; do
 		done
 	done
 	if [ "$(basename "$msg")" = 99-hooks.msg ]; then
-		for p in "$ROOT"/patches/*.patch; do
+		for p in $(hook_patches); do
 			gitc apply --index "$p"
 			body="$body
 
@@ -86,7 +87,7 @@ gitc checkout -q -f -B series-check pristine
 gitc clean -q -fdx
 gitc am -q $(ls "$series"/*.patch | grep -v /0000-cover-letter) 2>"$LOGS/series-am.log" || {
 	gitc am --abort 2>/dev/null || true
-	fail_with_log "$LOGS/series-am.log" "git am of the series on pristine 6.1"
+	fail_with_log "$LOGS/series-am.log" "git am of the series on pristine $KVER"
 }
 for f in $(cat "$manifest"); do
 	cmp -s "$base/$f" "$SRC_OURS/$f" || { echo "series result differs from the built tree: $f" >&2; exit 1; }
@@ -98,4 +99,4 @@ changed=$(gitc diff --name-only pristine series-check | sort)
 	exit 1
 }
 gitc checkout -q -f series
-step series "git am on pristine 6.1 gives exactly the tree that make build compiles"
+step series "git am on pristine $KVER gives exactly the tree that make build compiles"

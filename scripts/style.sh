@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Style gate: scripts/checkpatch.pl --strict, run from the kernel tree, on
-# every C file and header we own and on every patch in patches/.
+# every C file and header we own and on every patch in patches/ (all versions).
 # Zero errors, warnings and checks, except the types listed per patch
 # below, each with the reason it is a false positive.
 set -u
@@ -34,13 +34,13 @@ for f in $(cd "$ROOT" && { find arch bench drivers include tests/kunit -name '*.
 	find tests/native -maxdepth 1 -name '*.c'; } 2>/dev/null | sort); do
 	cp_run --ignore "$FILE_IGNORE" -f "$ROOT/$f"
 done
-for p in "$ROOT"/patches/*.patch; do
+for p in "$ROOT"/patches/*.patch "$ROOT"/patches/*/*.patch; do
 	[ -e "$p" ] && cp_run --ignore "$PATCH_IGNORE" "$p"
 done
 # The series of "make patch", when it has been made.
 # FILE_PATH_CHANGES asks whether MAINTAINERS needs an entry for new files:
 # that entry is for upstream to assign when the series is merged.
-for p in "$OUT"/series/0*.patch; do
+for p in "$OUT"/series/0*.patch "$OUT"/series-6.12/0*.patch; do
 	case $p in */0000-cover-letter.patch | *'*'*) continue ;; esac
 	cp_run --ignore "$PATCH_IGNORE,FILE_PATH_CHANGES,$FILE_IGNORE" "$p"
 done

@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Bring the "ours" kernel source tree in line with the repo:
-#   pristine linux-source-6.1  +  patches/*.patch  +  our files.
+#   pristine linux-source-$KVER  +  hook patches  +  our files.
+# The hook patches are patches/*.patch (every version) and
+# patches/$KVER/*.patch, in file-name order. Each must apply with no
+# fuzz: a patch that does not fit its context exactly stops the build.
 # Only files whose content changes are rewritten, so make's timestamps
 # stay meaningful and the build stays incremental. Files that an earlier
 # sync changed but this one does not are restored to pristine (with a new
@@ -26,17 +29,16 @@ if [ ! -f "$SRC_OURS/.copied" ]; then
 fi
 
 # 1. The files the patches touch, taken from pristine and patched.
-for p in "$ROOT"/patches/*.patch; do
-	[ -e "$p" ] || continue
+for p in $(hook_patches); do
 	for f in $(sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$p"); do
 		if [ ! -e "$stage/$f" ] && [ -e "$PRISTINE/$f" ]; then
 			mkdir -p "$(dirname "$stage/$f")"
 			cp "$PRISTINE/$f" "$stage/$f"
 		fi
 	done
-	if ! patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$p" \
+	if ! patch -p1 -F0 -d "$stage" --no-backup-if-mismatch <"$p" \
 		>"$LOGS/patch.log" 2>&1; then
-		fail_with_log "$LOGS/patch.log" "patch $(basename "$p") does not apply"
+		fail_with_log "$LOGS/patch.log" "hook patch ${p#"$ROOT"/} does not apply to $KVER exactly (no fuzz allowed)"
 	fi
 done
 

@@ -97,7 +97,6 @@
 #include <xen/interface/memory.h>
 #include <xen/grant_table.h>
 
-#include "debugfs.h"
 #include "p2m-tree.h"
 #include "xen-ops.h"
 

@@ -70,7 +70,6 @@
 #include <xen/xen.h>
 
 #include "memplan.h"
-#include "mmu.h"
 #include "xen-ops.h"
 
 #ifdef P2M_MID_SPAN
@@ -232,7 +231,7 @@ static void __init xen_memory_fill_e820(const struct xen_memplan *plan)
 }
 
 /* Adds to, or extends, a balloon region; the balloon takes them at init. */
-static void __init xen_add_extra_mem(unsigned long start, unsigned long n)
+void __init xen_add_extra_mem(unsigned long start, unsigned long n)
 {
 	struct xen_memory_region *r;
 
@@ -334,7 +333,7 @@ void __init xen_inv_extra_mem(void)
 #endif
 
 /* [start, start + size) touches a page that is not RAM in Xen's map. */
-bool __init xen_is_e820_reserved(phys_addr_t start, phys_addr_t size)
+static bool __init xen_memory_reserved(phys_addr_t start, phys_addr_t size)
 {
 	struct xen_memplan_region hit;
 
@@ -342,8 +341,8 @@ bool __init xen_is_e820_reserved(phys_addr_t start, phys_addr_t size)
 }
 
 /* What cannot move must be RAM: else stop, naming both ranges. */
-static void __init xen_memory_check_fixed(const char *what, phys_addr_t start,
-					  phys_addr_t size)
+void __init xen_chk_is_e820_usable(phys_addr_t start, phys_addr_t size,
+				   const char *what)
 {
 	struct xen_memplan_region hit;
 
@@ -413,7 +412,7 @@ static void __init xen_memory_reserve_mfn_list(void)
 		size = PFN_PHYS(xen_start_info->nr_p2m_frames);
 	}
 	memblock_reserve(start, size);
-	if (xen_is_e820_reserved(start, size)) {
+	if (xen_memory_reserved(start, size)) {
 		xen_relocate_p2m();
 		memblock_phys_free(start, size);
 	}
@@ -425,7 +424,7 @@ static void __init xen_memory_move_initrd(void)
 	phys_addr_t size = boot_params.hdr.ramdisk_size;
 	phys_addr_t to;
 
-	if (!xen_is_e820_reserved(start, size))
+	if (!xen_memory_reserved(start, size))
 		return;
 	to = xen_find_free_area(size);
 	if (!to) {
@@ -598,9 +597,9 @@ char * __init xen_memory_setup(void)
 	xen_memory_add_extra(&xen_plan);
 
 	/* Relocating these is not an option: fail loudly now. */
-	xen_memory_check_fixed("kernel image and brk", text,
-			       __pa_symbol(_end) - text);
-	xen_memory_check_fixed("start_info", __pa(xen_start_info), PAGE_SIZE);
+	xen_chk_is_e820_usable(text, __pa_symbol(_end) - text,
+			       "kernel image and brk");
+	xen_chk_is_e820_usable(__pa(xen_start_info), PAGE_SIZE, "start_info");
 	xen_pt_check_e820();
 	xen_memory_reserve_mfn_list();
 	xen_memory_move_initrd();
