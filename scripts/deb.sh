@@ -24,7 +24,7 @@ set -eu
 
 obj=$CLONE_DIR/build-deb$KVER_SUFFIX/obj
 dest=$OUT/deb$KVER_SUFFIX
-log=$LOGS/build-deb.log
+log=$LOGS/build-deb$KVER_SUFFIX.log
 mode=${DEB_CONFIG:-debian}
 
 debian_config() {
