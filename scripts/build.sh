@@ -15,6 +15,8 @@ ours) fragments="$ROOT/configs/xen.config $ROOT/configs/ours.config" ;;
 baseline) fragments="$ROOT/configs/xen.config" ;;
 *) echo "usage: build.sh ours|baseline" >&2; exit 2 ;;
 esac
+# configs/$KVER.config: options one kernel version needs (if any).
+[ -f "$ROOT/configs/$KVER.config" ] && fragments="$fragments $ROOT/configs/$KVER.config"
 [ -n "$BUILD_TAG" ] && fragments="$fragments $ROOT/configs/$BUILD_TAG.config"
 # BUILD_TARGETS="bzImage modules" also writes Module.symvers, which an
 # out-of-tree module (bench/) needs to link against this tree.

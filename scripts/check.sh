@@ -206,7 +206,7 @@ kver_wanted() {
 
 # ready V: kernel V built with its initramfs, once per run, recorded as a
 # step; with "all" also its series, its build with Debian's config and
-# KUnit. Returns non-zero when V did not build.
+# (6.1) KUnit on bare QEMU. Returns non-zero when V did not build.
 declare -A ready_state
 ready() {
 	local v=$1 sfx=
@@ -223,8 +223,11 @@ ready() {
 		env KVER="$v" "$ROOT/scripts/series.sh"
 	run_step "distro-config$sfx" "our directories compile with Debian's $v config (KUnit off, W=1, no warnings in our files)" \
 		env KVER="$v" DEB_ONLY=ours "$ROOT/scripts/deb.sh"
-	run_step "kunit-qemu$sfx" "kunit.py on bare QEMU, $v (log: $LOGS/kunit-qemu$sfx.log)" \
-		env KVER="$v" "$ROOT/scripts/kunit.sh"
+	# On 6.12 the suites run inside dom0 instead (10-dom0-kunit-6.12):
+	# instead: make check stays within its time (make kunit KVER=6.12).
+	[ "$v" = 6.1 ] || return 0
+	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
+		"$ROOT/scripts/kunit.sh"
 }
 
 if [ "$what" = all ]; then

@@ -8,6 +8,8 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 obj=$(build_dir kunit)
+KVER_CONFIG=
+[ -f "$ROOT/configs/$KVER.config" ] && KVER_CONFIG=$ROOT/configs/$KVER.config
 log=$LOGS/kunit-qemu$KVER_SUFFIX.log
 mkdir -p "$obj"
 take_build_lock kunit
@@ -17,6 +19,7 @@ set +e
 (cd "$SRC_OURS" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig="$ROOT/configs/xen.config" \
 	--kunitconfig="$ROOT/configs/ours.config" \
+	${KVER_CONFIG:+--kunitconfig="$KVER_CONFIG"} \
 	--build_dir="$obj" --jobs="$(nproc)" --timeout=900 \
 	--make_options CC="ccache gcc" --make_options HOSTCC="ccache gcc" \
 	--json="$OUT/kunit-qemu$KVER_SUFFIX.json" ${SUITE:+"$SUITE"}) >"$log" 2>&1 &

@@ -1217,24 +1217,52 @@ static int balloon_state_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(balloon_state);
 
-/* The extra regions the memory setup left for the balloon to fill. */
+#ifdef CONFIG_XEN_PV
+/* Pages of xen_extra_mem[] the balloon took, to see that it stays so. */
+static unsigned long balloon_extra_pages __initdata;
+
+static unsigned long __init balloon_extra_total(void)
+{
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < XEN_EXTRA_MEM_MAX_REGIONS; i++)
+		n += xen_extra_mem[i].n_pfns;
+	return n;
+}
+
+/*
+ * The extra regions the memory setup left for the balloon to fill: a PV
+ * guest's always; a PVH guest's (6.12 adds some for foreign mappings)
+ * belong to the unpopulated pool when there is one.
+ */
 static void __init balloon_add_extra_regions(struct xen_balloon *b)
 {
-#ifdef CONFIG_XEN_PV
 	unsigned long pfn, end;
 	unsigned int i;
 
+	if (!xen_pv_domain() && IS_ENABLED(CONFIG_XEN_UNPOPULATED_ALLOC))
+		return;
 	for (i = 0; i < XEN_EXTRA_MEM_MAX_REGIONS; i++) {
-		if (!xen_extra_mem[i].n_pfns)
-			continue;
 		pfn = xen_extra_mem[i].start_pfn;
 		/* Pages past max_pfn (mem= on the command line) have no struct page. */
 		end = min(max_pfn, pfn + xen_extra_mem[i].n_pfns);
 		for (; pfn < end; pfn++)
 			xen_balloon_add_page(b, pfn_to_page(pfn));
 	}
-#endif
+	balloon_extra_pages = balloon_extra_total();
 }
+
+/* Another owner (the unpopulated pool) must not have taken them since. */
+static void __init balloon_check_extra_regions(void)
+{
+	WARN(balloon_extra_pages && balloon_extra_total() != balloon_extra_pages,
+	     "xen:balloon: extra regions taken by another owner after the balloon had them\n");
+}
+#else
+static void __init balloon_add_extra_regions(struct xen_balloon *b) { }
+static void __init balloon_check_extra_regions(void) { }
+#endif
 
 /*
  * The balloon is set up before the first borrower can come: a PVH or HVM
@@ -1287,6 +1315,7 @@ static int __init balloon_init(void)
 		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
 		xen_balloon_live_floor(b) << (PAGE_SHIFT - 10));
 
+	balloon_check_extra_regions();
 	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
 	xen_balloon_init();
 	return 0;
