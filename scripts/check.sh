@@ -224,7 +224,7 @@ ready() {
 	run_step "distro-config$sfx" "our directories compile with Debian's $v config (KUnit off, W=1, no warnings in our files)" \
 		env KVER="$v" DEB_ONLY=ours "$ROOT/scripts/deb.sh"
 	# On 6.12 the suites run inside dom0 instead (10-dom0-kunit-6.12):
-	# instead: make check stays within its time (make kunit KVER=6.12).
+	# make check stays within its time (make kunit KVER=6.12 runs them).
 	[ "$v" = 6.1 ] || return 0
 	run_step kunit-qemu "kunit.py on bare QEMU (log: $LOGS/kunit-qemu.log)" \
 		"$ROOT/scripts/kunit.sh"
