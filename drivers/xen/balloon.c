@@ -42,7 +42,9 @@
  * schedule_delay up to max_schedule_delay; past max_retry_count tries (0:
  * unlimited) the balloon gives up until the target changes. When growth
  * cannot go on at all (Xen's ceiling, no ballooned page left) the balloon
- * goes idle at once and says why in info/stop_reason.
+ * goes idle at once and says why in info/stop_reason. Held at the safe
+ * floor it looks again every BALLOON_FLOOR_RECHECK seconds: the floor
+ * falls when the kernel frees memory, and the target is still to reach.
  *
  * Safe floor. Ballooning a guest below what it cannot give back kills it
  * (the OOM killer, then a panic). The floor is
@@ -487,7 +489,9 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	if (r != BALLOON_STEP_RETRY) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		return r == BALLOON_STEP_MOVED ? 0 : -1;
+		if (r == BALLOON_STEP_MOVED)
+			return 0;
+		return b->stop == BALLOON_STOP_FLOOR ? BALLOON_FLOOR_RECHECK : -1;
 	}
 	st->retry_count++;
 	if (st->max_retry_count != RETRY_UNLIMITED &&

@@ -124,6 +124,13 @@ enum balloon_key {
 	BALLOON_KEY_NR
 };
 
+/*
+ * Held at the safe floor, the worker looks again after this many seconds:
+ * memory the kernel frees lowers the floor. Not a busy loop, not idle for
+ * good.
+ */
+#define BALLOON_FLOOR_RECHECK	8
+
 /* At most one round of writes per this many jiffies. */
 #define BALLOON_PUBLISH_INTERVAL	HZ
 

@@ -675,8 +675,36 @@ static void floor_never_makes_the_balloon_grow(struct kunit *test)
 	f->b->floor_pages = FAKE_KERNEL + 200;
 	xen_balloon_set_target(f->b, FAKE_KERNEL - 10);
 	KUNIT_EXPECT_EQ(test, f->stats.target_pages, (unsigned long)FAKE_KERNEL);
-	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, settle(f), (long)BALLOON_FLOOR_RECHECK);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+/*
+ * Held at the floor, the worker looks again on a slow timer: neither idle
+ * for good (memory freed later must let it reach the target) nor a busy
+ * loop (a look that moves nothing waits as long again).
+ */
+static void floor_held_is_rechecked_on_a_slow_timer(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	long delay;
+
+	b->floor_pages = FAKE_KERNEL - 20;
+	xen_balloon_set_target(b, FAKE_KERNEL - 40);
+	delay = settle(f);
+	KUNIT_EXPECT_GE(test, delay, 5L);
+	KUNIT_EXPECT_LE(test, delay, 10L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(b), delay);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_FLOOR);
+
+	/* The kernel freed memory: the floor falls, the target is reached. */
+	b->floor_pages = FAKE_KERNEL - 50;
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 40UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_NONE);
 }
 
 static void opt_in_goes_below_floor(struct kunit *test)
@@ -1720,6 +1748,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(target_clamped_to_fillable_pages),
 	KUNIT_CASE(target_below_floor_is_raised_to_it),
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
+	KUNIT_CASE(floor_held_is_rechecked_on_a_slow_timer),
 	KUNIT_CASE(opt_in_goes_below_floor),
 	KUNIT_CASE(floor_formula),
 	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
