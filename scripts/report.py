@@ -255,7 +255,8 @@ def parse(log_lines, outcome, qemu_err=''):
                   'pattern': sub['pattern'], 'balloon_follow': sub['balloon_follow'],
                   'balloon_end': sub['balloon_end'], 'p2m_checks': sub['p2m_checks'],
                   'disk': sub['disk'], 'restored': sub['restored'],
-                  'balloon_restored': sub['balloon_restored']})
+                  'balloon_restored': sub['balloon_restored'],
+                  'messages': sub['messages']})
         r['domu_script'] = sub['dom0_script']
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
     r['dom0_script'] = r.pop('script')

@@ -42,7 +42,9 @@
  * schedule_delay up to max_schedule_delay; past max_retry_count tries (0:
  * unlimited) the balloon gives up until the target changes. When growth
  * cannot go on at all (Xen's ceiling, no ballooned page left) the balloon
- * goes idle at once and says why in info/stop_reason.
+ * goes idle at once and says why in info/stop_reason. Held at the safe
+ * floor it looks again every BALLOON_FLOOR_RECHECK seconds: the floor
+ * falls when the kernel frees memory, and the target is still to reach.
  *
  * Safe floor. Ballooning a guest below what it cannot give back kills it
  * (the OOM killer, then a panic). The floor is
@@ -127,6 +129,8 @@ MODULE_PARM_DESC(balloon_boot_timeout,
 /* Pages taken to balloon out: no OOM killer, no emergency reserves. */
 #define GFP_BALLOON \
 	(GFP_HIGHUSER | __GFP_NOWARN | __GFP_NORETRY | __GFP_NOMEMALLOC)
+
+#define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
 
 /* Result of one batch. */
 enum balloon_step_result {
@@ -485,7 +489,9 @@ static long balloon_schedule(struct xen_balloon *b, enum balloon_step_result r)
 	if (r != BALLOON_STEP_RETRY) {
 		st->schedule_delay = 1;
 		st->retry_count = 1;
-		return r == BALLOON_STEP_MOVED ? 0 : -1;
+		if (r == BALLOON_STEP_MOVED)
+			return 0;
+		return b->stop == BALLOON_STOP_FLOOR ? BALLOON_FLOOR_RECHECK : -1;
 	}
 	st->retry_count++;
 	if (st->max_retry_count != RETRY_UNLIMITED &&
@@ -567,6 +573,105 @@ void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_set_target);
 
+/* ---- the state toolstacks read (xenstore data/balloon/) ---------------- */
+
+static const char * const balloon_key_names[BALLOON_KEY_NR] = {
+	[BALLOON_KEY_TARGET] = "target_kb",
+	[BALLOON_KEY_CURRENT] = "current_kb",
+	[BALLOON_KEY_FLOOR] = "floor_kb",
+	[BALLOON_KEY_STOP] = "stop_reason",
+};
+
+/**
+ * xen_balloon_publish - write the keys whose value changed
+ * @b: the balloon
+ * @now: jiffies
+ *
+ * One round writes every key whose value differs from the one last
+ * written; rounds are at least %BALLOON_PUBLISH_INTERVAL apart, so a
+ * balloon on the move costs one round a second. A write that fails is
+ * counted and the first failure logged; the value counts as written, so a
+ * toolstack that refuses the keys costs one try per change, and the
+ * balloon goes on regardless.
+ *
+ * Return: 0 when everything is written, else the jiffies to wait for the
+ * round that writes what changed.
+ */
+unsigned long xen_balloon_publish(struct xen_balloon *b, unsigned long now)
+{
+	unsigned long val[BALLOON_KEY_NR], todo = 0, due;
+	unsigned int k;
+	char buf[24];
+	int err;
+
+	if (!b->ops->publish)
+		return 0;
+	mutex_lock(&b->lock);
+	val[BALLOON_KEY_TARGET] = PG_KB(READ_ONCE(b->requested_pages));
+	val[BALLOON_KEY_CURRENT] = PG_KB(b->stats->current_pages);
+	val[BALLOON_KEY_FLOOR] = PG_KB(b->floor_pages);
+	val[BALLOON_KEY_STOP] = b->stop;
+	mutex_unlock(&b->lock);
+
+	for (k = 0; k < BALLOON_KEY_NR; k++)
+		if (!(b->shown_valid & BIT(k)) || b->shown[k] != val[k])
+			todo |= BIT(k);
+	if (!todo)
+		return 0;
+	due = b->shown_at + BALLOON_PUBLISH_INTERVAL;
+	if (b->shown_once && time_before(now, due))
+		return due - now;
+	b->shown_at = now;
+	b->shown_once = true;
+	for_each_set_bit(k, &todo, BALLOON_KEY_NR) {
+		if (k == BALLOON_KEY_STOP)
+			strscpy(buf, xen_balloon_stop_name(val[k]), sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%lu", val[k]);
+		err = b->ops->publish(b, balloon_key_names[k], buf);
+		if (err && !b->publish_errors++)
+			pr_warn("cannot write data/balloon/%s: error %d (logged once; ballooning goes on)\n",
+				balloon_key_names[k], err);
+		b->shown[k] = val[k];
+		b->shown_valid |= BIT(k);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_publish);
+
+static void balloon_publish_fn(struct work_struct *work)
+{
+	struct xen_balloon *b = container_of(to_delayed_work(work),
+					     struct xen_balloon, publish_work);
+	unsigned long wait = xen_balloon_publish(b, jiffies);
+
+	if (wait)
+		queue_delayed_work(b->wq, &b->publish_work, wait);
+}
+
+/* Publish what changed, now or when the rate limit allows. */
+static void balloon_publish_soon(struct xen_balloon *b)
+{
+	if (b->wq && READ_ONCE(b->publishing))
+		queue_delayed_work(b->wq, &b->publish_work, 0);
+}
+
+/**
+ * xen_balloon_publish_all - (re)start publishing: every key is written again
+ * @b: the balloon
+ *
+ * Called when xenstore comes up and after a restore (the new domain's
+ * xenstore has none of our keys), while the publishing work cannot run:
+ * before the first call, or with the freezable workqueue frozen.
+ */
+void xen_balloon_publish_all(struct xen_balloon *b)
+{
+	b->shown_valid = 0;
+	WRITE_ONCE(b->publishing, true);
+	balloon_publish_soon(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_publish_all);
+
 static void balloon_work_fn(struct work_struct *work)
 {
 	struct xen_balloon *b = container_of(to_delayed_work(work),
@@ -575,6 +680,7 @@ static void balloon_work_fn(struct work_struct *work)
 
 	if (delay >= 0)
 		queue_delayed_work(b->wq, &b->work, delay * HZ);
+	balloon_publish_soon(b);
 }
 
 void balloon_set_new_target(unsigned long target)
@@ -905,6 +1011,7 @@ int xen_balloon_xenstore_input(struct xen_balloon *b, const char *value,
 			balloon_effective_target(b);
 			mutex_unlock(&b->lock);
 		}
+		balloon_publish_soon(b);
 		return -EINVAL;
 	}
 	xen_balloon_set_target(b, xen_balloon_xenstore_target(pages, static_max,
@@ -922,6 +1029,7 @@ void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 	INIT_LIST_HEAD(&b->ballooned);
 	INIT_LIST_HEAD(&b->parked);
 	INIT_DELAYED_WORK(&b->work, balloon_work_fn);
+	INIT_DELAYED_WORK(&b->publish_work, balloon_publish_fn);
 	memset(stats, 0, sizeof(*stats));
 	stats->current_pages = current_pages;
 	stats->target_pages = current_pages;
@@ -1174,9 +1282,8 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.lend = xen_real_lend,
 	.available = xen_real_available,
 	.floor = xen_balloon_live_floor,
+	.publish = xen_balloon_xs_write,
 };
-
-#define PG_KB(p)	((p) << (PAGE_SHIFT - 10))
 
 /*
  * /sys/kernel/debug/xen_balloon: our counts beside Xen's own count of our
@@ -1307,13 +1414,16 @@ early_initcall(balloon_setup_early);
 static int __init balloon_init(void)
 {
 	struct xen_balloon *b = &xen_balloon;
+	unsigned long floor;
 
 	if (!xen_domain() || !b->ops)
 		return -ENODEV;
+	mutex_lock(&b->lock);
+	floor = balloon_floor_now(b);
+	mutex_unlock(&b->lock);
 	pr_info("%lu KiB, %lu KiB ballooned, safe floor %lu KiB now\n",
-		balloon_stats.current_pages << (PAGE_SHIFT - 10),
-		balloon_stats.balloon_low << (PAGE_SHIFT - 10),
-		xen_balloon_live_floor(b) << (PAGE_SHIFT - 10));
+		PG_KB(balloon_stats.current_pages),
+		PG_KB(balloon_stats.balloon_low), PG_KB(floor));
 
 	balloon_check_extra_regions();
 	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);

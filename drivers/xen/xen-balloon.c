@@ -3,7 +3,7 @@
  * The front of the Xen balloon: the xenstore memory/target watch and
  * /sys/devices/system/xen_memory/xen_memory0/.
  *
- *   xen_memory0/target_kb           rw  target in KiB
+ *   xen_memory0/target_kb           rw  target in KiB, as written
  *   xen_memory0/target              rw  target in bytes (K/M/G/... allowed)
  *   xen_memory0/schedule_delay      ro  seconds before the next retry
  *   xen_memory0/max_schedule_delay  rw  cap of schedule_delay (>= 1)
@@ -19,6 +19,10 @@
  *                                       allocation_pressure, safe_floor,
  *                                       bad_target (memory/target refused)
  *   xen_memory0/info/requested_kb   ro  the target asked for, unclamped
+ *   xen_memory0/info/effective_target_kb
+ *                                   ro  the target the balloon works
+ *                                       toward: clamped to Xen's ceiling,
+ *                                       the pages it can fill, the floor
  *   xen_memory0/info/floor_kb       ro  the safe floor last computed
  *   xen_memory0/info/refused_kb     ro  ballooned pages never populated
  *                                       because the P2M or E820 forbid it
@@ -28,6 +32,14 @@
  * file allows; a boolean word for scrub_pages), that overflows or is out
  * of range, or that holds a NUL byte, is refused with -EINVAL and changes
  * nothing. Numbers are decimal or 0x hex, with an optional newline.
+ *
+ * For toolstacks the balloon writes control/feature-balloon = 1 and keeps
+ * data/balloon/{target_kb,current_kb,floor_kb,stop_reason} up to date
+ * (the same values as the files above; at most one round of writes a
+ * second). data/ is the part of its xenstore home a guest may write
+ * (libxl creates it writable; memory/ is the toolstack's and read-only to
+ * the guest). libxl does not create control/feature-balloon, so under xl
+ * that write fails (logged, harmless); XAPI lets the guest create it.
  */
 #define pr_fmt(fmt) "xen:balloon: " fmt
 
@@ -117,13 +129,44 @@ static struct xenbus_watch balloon_target_watch = {
 	.callback = balloon_target_changed,
 };
 
+/* The publish op of the live balloon: data/balloon/@key. */
+int xen_balloon_xs_write(struct xen_balloon *b, const char *key,
+			 const char *value)
+{
+	return xenbus_write(XBT_NIL, "data/balloon", key, value);
+}
+
+/* Tell the toolstack a balloon driver runs, and publish its state. */
+static void balloon_announce(void)
+{
+	int err = xenbus_write(XBT_NIL, "control", "feature-balloon", "1");
+
+	if (err)
+		pr_info("control/feature-balloon not written: error %d (the toolstack did not make it writable)\n",
+			err);
+	xen_balloon_publish_all(&xen_balloon);
+}
+
 static int balloon_xenstore_ready(struct notifier_block *nb,
 				  unsigned long event, void *data)
 {
 	if (register_xenbus_watch(&balloon_target_watch))
 		pr_err("cannot watch memory/target\n");
+	balloon_announce();
 	return NOTIFY_DONE;
 }
+
+/* After a resume the keys may be gone (a restore makes a new domain). */
+static int balloon_pm_resumed(struct device *dev)
+{
+	balloon_announce();
+	return 0;
+}
+
+static const struct dev_pm_ops balloon_pm_ops = {
+	.thaw = balloon_pm_resumed,
+	.restore = balloon_pm_resumed,
+};
 
 static struct notifier_block balloon_xenstore_nb = {
 	.notifier_call = balloon_xenstore_ready,
@@ -131,10 +174,11 @@ static struct notifier_block balloon_xenstore_nb = {
 
 /* ---- sysfs ------------------------------------------------------------- */
 
+/* The target as written (upstream's ABI); the clamped one is in info/. */
 static ssize_t target_kb_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(balloon_stats.target_pages));
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(READ_ONCE(xen_balloon.requested_pages)));
 }
 
 static ssize_t target_kb_store(struct device *dev,
@@ -157,7 +201,7 @@ static ssize_t target_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	return sysfs_emit(buf, "%llu\n",
-			  (unsigned long long)balloon_stats.target_pages << PAGE_SHIFT);
+			  (unsigned long long)READ_ONCE(xen_balloon.requested_pages) << PAGE_SHIFT);
 }
 
 static ssize_t target_store(struct device *dev, struct device_attribute *attr,
@@ -284,6 +328,14 @@ static ssize_t requested_kb_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(requested_kb);
 
+static ssize_t effective_target_kb_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", PAGES_TO_KB(READ_ONCE(balloon_stats.target_pages)));
+}
+static DEVICE_ATTR_RO(effective_target_kb);
+
 static ssize_t floor_kb_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
@@ -319,6 +371,7 @@ static struct attribute *balloon_info_attrs[] = {
 	&dev_attr_high_kb.attr,
 	&dev_attr_stop_reason.attr,
 	&dev_attr_requested_kb.attr,
+	&dev_attr_effective_target_kb.attr,
 	&dev_attr_floor_kb.attr,
 	&dev_attr_refused_kb.attr,
 	NULL
@@ -338,6 +391,7 @@ static const struct attribute_group *balloon_groups[] = {
 static struct bus_type balloon_subsys = {
 	.name = "xen_memory",
 	.dev_name = "xen_memory",
+	.pm = &balloon_pm_ops,
 };
 
 static struct device balloon_dev = {

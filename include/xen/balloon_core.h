@@ -88,6 +88,9 @@ struct balloon_boot_waiter {
  * @available:	pages the kernel could spare now (si_mem_available());
  *		optional: without it borrowers are limited by the floor only.
  * @floor:	the safe floor in pages now (optional: else @floor_pages).
+ * @publish:	write @value to the toolstack's key @key (xenstore
+ *		data/balloon/@key); 0 or -errno. Optional: without it
+ *		nothing is published.
  */
 struct xen_balloon_ops {
 	long (*populate)(struct xen_balloon *b, unsigned int nr,
@@ -108,7 +111,28 @@ struct xen_balloon_ops {
 	int (*lend)(struct xen_balloon *b, struct page *page);
 	unsigned long (*available)(struct xen_balloon *b);
 	unsigned long (*floor)(struct xen_balloon *b);
+	int (*publish)(struct xen_balloon *b, const char *key,
+		       const char *value);
 };
+
+/* What the balloon publishes for toolstacks (xen_balloon_publish()). */
+enum balloon_key {
+	BALLOON_KEY_TARGET,	/* target_kb: the target as written */
+	BALLOON_KEY_CURRENT,	/* current_kb: our reservation */
+	BALLOON_KEY_FLOOR,	/* floor_kb: the safe floor last computed */
+	BALLOON_KEY_STOP,	/* stop_reason: xen_balloon_stop_name() */
+	BALLOON_KEY_NR
+};
+
+/*
+ * Held at the safe floor, the worker looks again after this many seconds:
+ * memory the kernel frees lowers the floor. Not a busy loop, not idle for
+ * good.
+ */
+#define BALLOON_FLOOR_RECHECK	8
+
+/* At most one round of writes per this many jiffies. */
+#define BALLOON_PUBLISH_INTERVAL	HZ
 
 /* Inputs of the safe floor, all in pages (see xen_balloon_floor()). */
 struct balloon_floor_input {
@@ -153,7 +177,15 @@ struct xen_balloon {
 	unsigned long floor_pages;	/* 0: no floor */
 	bool below_floor_ok;
 	enum balloon_stop stop;
+	/* Published state: values written, which are valid, and when. */
+	unsigned long shown[BALLOON_KEY_NR];
+	unsigned long shown_valid;	/* bit per key */
+	unsigned long shown_at;		/* jiffies of the last round */
+	bool shown_once;		/* shown_at is set */
+	bool publishing;		/* xenstore is up: publish changes */
+	unsigned long publish_errors;	/* writes that failed (first logged) */
 	struct delayed_work work;
+	struct delayed_work publish_work;
 	struct workqueue_struct *wq;	/* NULL: the caller steps by hand */
 	/* Scratch for one batch. */
 	xen_pfn_t frames[BALLOON_BATCH];
@@ -186,6 +218,8 @@ enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
 					     unsigned long now,
 					     unsigned long timeout);
 unsigned long xen_balloon_live_floor(struct xen_balloon *b);
+unsigned long xen_balloon_publish(struct xen_balloon *b, unsigned long now);
+void xen_balloon_publish_all(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);
 int xen_balloon_parse_bytes(const char *buf, unsigned long *pages);
 int xen_balloon_parse_ulong(const char *buf, unsigned long min,
@@ -194,6 +228,12 @@ int xen_balloon_parse_bool(const char *buf, bool *val);
 int xen_balloon_check_input(const char *buf, size_t count);
 #ifdef CONFIG_MEMORY_HOTPLUG
 void xen_balloon_lift_mem_limit(void);
+#endif
+#ifdef CONFIG_XEN_BALLOON
+int xen_balloon_xs_write(struct xen_balloon *b, const char *key,
+			 const char *value);
+#else
+#define xen_balloon_xs_write NULL
 #endif
 
 #endif /* _XEN_BALLOON_CORE_H */

@@ -81,6 +81,9 @@ struct fake_xen {
 	unsigned int site_calls[SITE_NR];
 	unsigned int faults;		/* failures injected */
 	unsigned int idx_hint;		/* next index fake_index() tries */
+	char shown[BALLOON_KEY_NR][24];	/* the toolstack's keys as written */
+	unsigned int writes;		/* publish calls, failed ones too */
+	int publish_errno;		/* returned by every publish call */
 };
 
 /* Is this call at @site one to fail, and how? */
@@ -299,6 +302,26 @@ static unsigned long fake_floor(struct xen_balloon *b)
 	return f->live_floor + f->stats.current_pages - b->nr_stranded - f->nr_kernel;
 }
 
+static const char * const fake_keys[BALLOON_KEY_NR] = {
+	"target_kb", "current_kb", "floor_kb", "stop_reason",
+};
+
+/* xenstore data/balloon/@key: kept only when the write succeeds. */
+static int fake_publish(struct xen_balloon *b, const char *key,
+			const char *value)
+{
+	struct fake_xen *f = fake_of(b);
+	unsigned int k;
+
+	f->writes++;
+	if (f->publish_errno)
+		return f->publish_errno;
+	for (k = 0; k < BALLOON_KEY_NR; k++)
+		if (!strcmp(key, fake_keys[k]))
+			strscpy(f->shown[k], value, sizeof(f->shown[k]));
+	return 0;
+}
+
 static const struct xen_balloon_ops fake_ops = {
 	.populate = fake_populate,
 	.decrease = fake_decrease,
@@ -312,6 +335,7 @@ static const struct xen_balloon_ops fake_ops = {
 	.lend = fake_lend,
 	.available = fake_available,
 	.floor = fake_floor,
+	.publish = fake_publish,
 };
 
 /* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
@@ -651,8 +675,36 @@ static void floor_never_makes_the_balloon_grow(struct kunit *test)
 	f->b->floor_pages = FAKE_KERNEL + 200;
 	xen_balloon_set_target(f->b, FAKE_KERNEL - 10);
 	KUNIT_EXPECT_EQ(test, f->stats.target_pages, (unsigned long)FAKE_KERNEL);
-	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, settle(f), (long)BALLOON_FLOOR_RECHECK);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+/*
+ * Held at the floor, the worker looks again on a slow timer: neither idle
+ * for good (memory freed later must let it reach the target) nor a busy
+ * loop (a look that moves nothing waits as long again).
+ */
+static void floor_held_is_rechecked_on_a_slow_timer(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	long delay;
+
+	b->floor_pages = FAKE_KERNEL - 20;
+	xen_balloon_set_target(b, FAKE_KERNEL - 40);
+	delay = settle(f);
+	KUNIT_EXPECT_GE(test, delay, 5L);
+	KUNIT_EXPECT_LE(test, delay, 10L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(b), delay);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 20UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_FLOOR);
+
+	/* The kernel freed memory: the floor falls, the target is reached. */
+	b->floor_pages = FAKE_KERNEL - 50;
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL - 40UL);
+	KUNIT_EXPECT_EQ(test, b->stop, BALLOON_STOP_NONE);
 }
 
 static void opt_in_goes_below_floor(struct kunit *test)
@@ -1556,6 +1608,131 @@ static void boot_clamp_of_hotplug_limit_is_lifted(struct kunit *test)
 #endif
 }
 
+/* The fake's key @k holds @pages in KiB. */
+static void expect_kb(struct kunit *test, struct fake_xen *f, enum balloon_key k,
+		      unsigned long pages)
+{
+	KUNIT_EXPECT_STREQ_MSG(test, f->shown[k], fake_kb(test, pages), "%s", fake_keys[k]);
+}
+
+/*
+ * The first round writes every key; after that only what changed, and at
+ * most one round per BALLOON_PUBLISH_INTERVAL: a change inside the
+ * interval waits for its end (the work is queued for then), nothing is
+ * lost, and nothing is written again when nothing changed.
+ */
+static void publish_writes_changes_at_most_once_a_second(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned long t = 5000, hz = BALLOON_PUBLISH_INTERVAL;
+
+	xen_balloon_publish_all(b);	/* no workqueue: stepped by hand */
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, (unsigned int)BALLOON_KEY_NR);
+	expect_kb(test, f, BALLOON_KEY_TARGET, FAKE_KERNEL);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL);
+	KUNIT_EXPECT_STREQ(test, f->shown[BALLOON_KEY_STOP], "none");
+
+	/* Nothing changed: nothing written, at any time. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + 1), 0UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + 10 * hz), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, (unsigned int)BALLOON_KEY_NR);
+
+	/* A change right after a round waits for the interval's end. */
+	xen_balloon_set_target(b, FAKE_KERNEL + 600);
+	f->writes = 0;
+	t += 20 * hz;
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, 1U);	/* target_kb only */
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(b), 0L);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + hz / 4), hz - hz / 4);
+	KUNIT_EXPECT_EQ(test, xen_balloon_step(b), 0L);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + hz / 2), hz - hz / 2);
+	KUNIT_EXPECT_EQ(test, f->writes, 1U);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL);
+	/* The round at the interval's end writes the latest value, once. */
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + hz), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, 2U);
+	expect_kb(test, f, BALLOON_KEY_TARGET, FAKE_KERNEL + 600);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL + 600);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + 2 * hz), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, 2U);
+
+	/* jiffies wrap between the last round and now. */
+	b->shown_at = ULONG_MAX - 10;
+	xen_balloon_set_target(b, FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, 5), hz - 16);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, hz - 11), 0UL);
+	expect_kb(test, f, BALLOON_KEY_TARGET, FAKE_KERNEL);
+	settle(f);
+}
+
+/*
+ * Held at the floor: target_kb is what was written, not the clamped
+ * target, and the keys say why (safe_floor) and where the floor is.
+ * The sysfs front shows the same: requested_pages as target_kb.
+ */
+static void publish_at_the_floor_shows_the_target_as_written(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+
+	xen_balloon_publish_all(b);
+	b->floor_pages = FAKE_KERNEL - 20;
+	xen_balloon_set_target(b, 2);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, 1000), 0UL);
+	expect_kb(test, f, BALLOON_KEY_TARGET, 2);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL - 20);
+	expect_kb(test, f, BALLOON_KEY_FLOOR, FAKE_KERNEL - 20);
+	KUNIT_EXPECT_STREQ(test, f->shown[BALLOON_KEY_STOP], "safe_floor");
+	KUNIT_EXPECT_EQ(test, b->requested_pages, 2UL);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_KERNEL - 20UL);
+
+	/* Garbage from the toolstack: the target stays, the reason says so. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(b, fake_kb(test, FAKE_KERNEL), 0), 0);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, xen_balloon_xenstore_input(b, "12x", 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, 1000 + BALLOON_PUBLISH_INTERVAL), 0UL);
+	expect_kb(test, f, BALLOON_KEY_TARGET, FAKE_KERNEL);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL);
+	KUNIT_EXPECT_STREQ(test, f->shown[BALLOON_KEY_STOP], "bad_target");
+}
+
+/*
+ * The toolstack refuses our writes (EACCES): counted, tried once per
+ * change and not again in a loop, and the balloon moves as usual. After a
+ * restore (publish_all) every key is written again.
+ */
+static void publish_errors_never_stop_the_balloon(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct xen_balloon *b = f->b;
+	unsigned long t = 100, hz = BALLOON_PUBLISH_INTERVAL;
+
+	f->publish_errno = -EACCES;
+	xen_balloon_publish_all(b);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t), 0UL);
+	KUNIT_EXPECT_EQ(test, b->publish_errors, (unsigned long)BALLOON_KEY_NR);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + hz), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, (unsigned int)BALLOON_KEY_NR);
+
+	xen_balloon_set_target(b, FAKE_KERNEL + 300);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 300UL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + 2 * hz), 0UL);
+	KUNIT_EXPECT_EQ(test, f->writes, BALLOON_KEY_NR + 2U);
+
+	f->publish_errno = 0;
+	xen_balloon_publish_all(b);
+	KUNIT_EXPECT_EQ(test, xen_balloon_publish(b, t + 3 * hz), 0UL);
+	expect_kb(test, f, BALLOON_KEY_TARGET, FAKE_KERNEL + 300);
+	expect_kb(test, f, BALLOON_KEY_CURRENT, FAKE_KERNEL + 300);
+	KUNIT_EXPECT_STREQ(test, f->shown[BALLOON_KEY_STOP], "none");
+}
+
 static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(grows_to_target_in_batches),
 	KUNIT_CASE(identity_foreign_backed_and_hole_pfns_are_refused),
@@ -1571,6 +1748,7 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(target_clamped_to_fillable_pages),
 	KUNIT_CASE(target_below_floor_is_raised_to_it),
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
+	KUNIT_CASE(floor_held_is_rechecked_on_a_slow_timer),
 	KUNIT_CASE(opt_in_goes_below_floor),
 	KUNIT_CASE(floor_formula),
 	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
@@ -1604,6 +1782,9 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(sysfs_input_with_a_nul_is_refused),
 	KUNIT_CASE(stop_reasons_have_names),
 	KUNIT_CASE(boot_clamp_of_hotplug_limit_is_lifted),
+	KUNIT_CASE(publish_writes_changes_at_most_once_a_second),
+	KUNIT_CASE(publish_at_the_floor_shows_the_target_as_written),
+	KUNIT_CASE(publish_errors_never_stop_the_balloon),
 	{}
 };
 
