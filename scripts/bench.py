@@ -180,7 +180,7 @@ def plot(result, png):
         script = '''
 set terminal pngcairo noenhanced size 1400,620 font ",10"
 set output "%(png)s"
-set multiplot layout 1,2 title "make bench: ours vs upstream 6.1 as Xen 4.17 PV dom0 in QEMU TCG (bar = median, whiskers = min..max)"
+set multiplot layout 1,2 title "make bench: ours vs upstream %(kver)s as Xen 4.17 PV dom0 in QEMU TCG (bar = median, whiskers = min..max)"
 set style data histogram
 set style histogram errorbars gap 1 lw 1
 set style fill solid 0.6 border -1
@@ -197,7 +197,7 @@ set title "balloon throughput, 256 MiB down and up (higher is better)"
 set ylabel "pages (4 KiB) per second"
 plot "%(d)s/balloon.dat" using 2:3:4:xtic(1) title "ours", "" using 5:6:7 title "baseline"
 unset multiplot
-''' % {'png': png, 'd': d}
+''' % {'png': png, 'd': d, 'kver': os.environ.get('KVER', '6.1')}
         subprocess.run(['gnuplot'], input=script, text=True, check=True)
 
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: our kernel against the unmodified 6.1 (same source, same
+# make bench: our kernel against the unmodified $KVER (same source, same
 # config plus configs/bench.config for both), on the same Xen in the same
 # QEMU, in one run. Builds both kernels with the bench config, builds
 # bench/xm_bench.ko against each build tree and appends it to that
@@ -11,7 +11,7 @@
 #                             BENCH_DOMU_REPS times
 #   1 x boot per layout       xm_bench.ko run=meta: P2M pages for each
 #                             MEM/HOLE/DOM0_MEM of tests/boot/4*.test
-# scripts/bench.py then writes the table (stdout), out/bench/bench.json
+# scripts/bench.py then writes the table (stdout), out/bench[-6.12]/bench.json
 # and out/bench/bench.png. A boot that ends without its results (the
 # platform's user-space crashes, see README) is retried once and counted.
 #
@@ -26,7 +26,7 @@ export BUILD_TAG=bench
 BOOTS=${BENCH_BOOTS:-5}
 DOMU_REPS=${BENCH_DOMU_REPS:-5}
 META=${BENCH_META:-1}
-BENCH_OUT=$OUT/bench
+BENCH_OUT=$OUT/bench$KVER_SUFFIX
 MANIFEST=$BENCH_OUT/boots.txt
 mkdir -p "$BENCH_OUT"
 
