@@ -8,9 +8,11 @@ fail() { echo "dom0-script FAILED: $*"; exit 1; }
 
 xl list
 state=$(xl list domu | tail -n 1 | tr -s ' ' | cut -d' ' -f5)
+# Alive: running, blocked, or "------" (runnable, waiting for a CPU);
+# not paused, shut down, crashed or dying.
 case $state in
-*r* | *b*) echo "domu-state $state" ;;
-*) fail "domu is not running or blocked: '$state'" ;;
+*p* | *s* | *c* | *d* | '') fail "domu is not alive: '$state'" ;;
+*) echo "domu-state $state" ;;
 esac
 id=$(xl domid domu)
 name=$(xenstore-read "/local/domain/$id/name")
