@@ -1,3 +1,0 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/* Native shim of "debugfs.h" (arch/x86/xen): everything is in native.h. */
-#include <native.h>
