@@ -33,9 +33,11 @@ record() {
 # last balloon report for it: an HVM-style guest (PVH) works toward the
 # target less what its firmware and special pages take, the offset it
 # showed at boot (memory= less its first requested_kb; 0 for PV).
+# script_kv(r, word) is the K=V pairs of the first line of dom0's script
+# that starts with WORD ({} when there is none).
 expect() {
 	if python3 - "$report" "$1" <<'PY'
-import json, sys
+import json, re, sys
 r = json.load(open(sys.argv[1]))
 
 
@@ -48,8 +50,15 @@ def domu_steps(r):
                  or [None])[-1]) for s in d['mem_steps']]
 
 
+def script_kv(r, word):
+    out = (r['dom0_script'] or {}).get('output', [])
+    line = next((l for l in out if l.startswith(word + ' ')), '')
+    return dict(re.findall(r'(\w+)=(\S+)', line))
+
+
 try:
-    ok = eval(sys.argv[2], {'r': r, 'domu_steps': domu_steps})
+    ok = eval(sys.argv[2], {'r': r, 're': re, 'domu_steps': domu_steps,
+                            'script_kv': script_kv})
 except (LookupError, TypeError, ValueError, AttributeError) as e:
     print('  (the report lacks what this assertion reads: %r)' % e)
     ok = False

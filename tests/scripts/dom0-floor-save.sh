@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# DOM0_SCRIPT of boot test 46-domu-floor-save. The domU sits at its safe
+# floor after "xl mem-set domu 8192k": Xen's limit for it is 9 MiB, and a
+# restore builds the new domain with that limit. "xl save" it, "xl
+# restore" it if the save went through, and say whether the domU is
+# still there. Then, if it is, raise its target so that it fits and save
+# and restore it once more: that round must work.
+# Every line starting with "floor-" or "up-" is read by the test.
+# No "set -e": this platform's busybox now and then crashes at exec
+# (README), so a read-only command that fails is tried again; xl save and
+# xl restore run once.
+fail() {
+	echo "dom0-script FAILED: $*"
+	exit 1
+}
+try() {
+	"$@" && return 0
+	"$@" && return 0
+	"$@"
+}
+# xl's own words, one report line each (not its progress meter)
+said() {
+	while IFS= read -r l; do
+		case $l in "" | *"progress:"*) ;; *) echo "$1 $l" ;; esac
+	done <"$2"
+}
+# alive TAG: is domain "domu" there, and with which id and state?
+alive() {
+	if try xl list domu >/tmp/xl-list.txt 2>&1; then
+		while read -r name id mem _ state _; do
+			[ "$name" = domu ] && l="id=$id mem_mib=$mem state=$state"
+		done </tmp/xl-list.txt
+		echo "$1 alive=yes $l"
+		return 0
+	fi
+	echo "$1 alive=no xl_list=$(tail -n 1 /tmp/xl-list.txt | tr ' =' '_:')"
+	return 1
+}
+
+id=$(try xl domid domu) || fail "xl domid domu"
+k=/local/domain/$id/data/balloon
+key() { try xenstore-read "$k/$1" 2>/dev/null || echo missing; }
+sleep 2
+echo "floor-held id=$id target_kb=$(key target_kb) current_kb=$(key current_kb)" \
+	"floor_kb=$(key floor_kb) stop_reason=$(key stop_reason)"
+
+t=$(date +%s)
+xl save domu /tmp/floor.save >/tmp/floor-save.log 2>&1
+rc=$?
+echo "floor-save rc=$rc seconds=$(($(date +%s) - t))"
+said floor-save-log /tmp/floor-save.log
+if [ $rc = 0 ]; then
+	t=$(date +%s)
+	xl restore /tmp/floor.save >/tmp/floor-restore.log 2>&1
+	rc=$?
+	echo "floor-restore rc=$rc seconds=$(($(date +%s) - t))"
+	said floor-restore-log /tmp/floor-restore.log
+fi
+rm -f /tmp/floor.save
+alive floor-end || fail "the domU is gone"
+
+# Up to 100 MiB (Xen's limit follows, 101 MiB): the domU fits now.
+try xl mem-set domu 100m || fail "xl mem-set domu 100m"
+n=0
+while [ "$(key current_kb)" != 102400 ]; do
+	n=$((n + 1))
+	[ $n -le 60 ] || fail "current_kb stayed at $(key current_kb), not 102400"
+	sleep 0.5
+done
+echo "up-held current_kb=$(key current_kb) stop_reason=$(key stop_reason)"
+t=$(date +%s)
+xl save domu /tmp/up.save >/tmp/up-save.log 2>&1
+rc=$?
+echo "up-save rc=$rc seconds=$(($(date +%s) - t))"
+said up-save-log /tmp/up-save.log
+[ $rc = 0 ] || fail "xl save of a domU at its target failed"
+# The restored domU's console goes where dom0's /init reads the first one.
+xl restore -c /tmp/up.save </dev/null >/tmp/domu-restored.log 2>&1 &
+# The restored balloon writes its keys again in the new domain's home.
+n=0
+while :; do
+	nid=$(xl domid domu 2>/dev/null)
+	[ -n "$nid" ] && [ "$(try xenstore-read "/local/domain/$nid/data/balloon/current_kb" 2>/dev/null)" = 102400 ] && break
+	n=$((n + 1))
+	[ $n -le 120 ] || fail "the restored domU did not publish its balloon"
+	sleep 1
+done
+echo "up-restore id=$nid waited=$n"
+rm -f /tmp/up.save
+alive up-end || fail "the restored domU is gone"
+# End it the way a toolstack does (dom0's /init only ends the first one).
+try xl shutdown domu || fail "xl shutdown domu"
+n=0
+while xl list domu >/dev/null 2>&1; do
+	n=$((n + 1))
+	[ $n -le 60 ] || fail "the restored domU did not power off"
+	sleep 1
+done
+echo "up-shutdown seconds=$n"
