@@ -573,6 +573,81 @@ void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages)
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_set_target);
 
+/* ---- suspend: never more than a restore may allocate ------------------- */
+
+/**
+ * xen_balloon_suspend_verdict - may the domain be suspended at this size?
+ * @held: pages Xen counts for the domain (XENMEM_current_reservation);
+ *	  negative when unknown
+ * @limit: Xen's limit for it (XENMEM_maximum_reservation); <= 0 when
+ *	   unknown. libxl builds the restored domain with memory/target +
+ *	   1 MiB as its limit, which is what xl mem-set set here, so a
+ *	   domain saved above it cannot be restored.
+ * @cur: pages the balloon counts (balloon_stats.current_pages)
+ * @target: the target the balloon works toward (the floor applied)
+ *
+ * Return: %BALLOON_SUSPEND_FITS when a restore may allocate every page
+ * held (or nothing is known), %BALLOON_SUSPEND_SHRINK when it may not
+ * but the balloon can still go down, %BALLOON_SUSPEND_REFUSE when it can
+ * go no lower.
+ */
+enum balloon_suspend xen_balloon_suspend_verdict(long held, long limit,
+						 unsigned long cur,
+						 unsigned long target)
+{
+	if (held < 0 || limit <= 0 || held <= limit)
+		return BALLOON_SUSPEND_FITS;
+	return cur > target ? BALLOON_SUSPEND_SHRINK : BALLOON_SUSPEND_REFUSE;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_suspend_verdict);
+
+/**
+ * xen_balloon_suspend - fit in what a restore may allocate, or say no
+ * @b: the balloon
+ *
+ * Called when the domain is about to be suspended for a save (the freeze
+ * of the balloon's device, user space and the balloon's worker already
+ * frozen). A domain held above its target (at the safe floor, say) may
+ * hold more pages than Xen's limit, and the restore of such a save fails
+ * after the toolstack has destroyed the original. So first the balloon
+ * goes down toward its target as far as it can now (never below the
+ * floor); if the domain still does not fit, the suspend is refused:
+ * the save fails and the domain runs on.
+ *
+ * Return: 0 to go on with the suspend, -EBUSY to refuse it.
+ */
+int xen_balloon_suspend(struct xen_balloon *b)
+{
+	unsigned long start = b->stats->current_pages, target;
+	enum balloon_suspend v;
+	long held, limit, delay = 0;
+
+	for (;;) {
+		held = b->ops->current_reservation(b);
+		limit = b->ops->max_reservation(b);
+		mutex_lock(&b->lock);
+		target = balloon_effective_target(b);
+		v = xen_balloon_suspend_verdict(held, limit,
+						b->stats->current_pages, target);
+		mutex_unlock(&b->lock);
+		/* Go on only while each batch moves pages. */
+		if (v != BALLOON_SUSPEND_SHRINK || delay)
+			break;
+		delay = xen_balloon_step(b);
+	}
+	if (v == BALLOON_SUSPEND_FITS) {
+		if (b->stats->current_pages < start)
+			pr_info("gave back %lu KiB to fit Xen's limit before suspending\n",
+				PG_KB(start - b->stats->current_pages));
+		return 0;
+	}
+	pr_warn("suspend refused: %lu KiB held, Xen allows %lu KiB, safe floor %lu KiB: a restore would fail (raise the target to the floor first)\n",
+		PG_KB((unsigned long)held), PG_KB((unsigned long)limit),
+		PG_KB(b->floor_pages));
+	return -EBUSY;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_suspend);
+
 /* ---- the state toolstacks read (xenstore data/balloon/) ---------------- */
 
 static const char * const balloon_key_names[BALLOON_KEY_NR] = {

@@ -40,6 +40,10 @@
  * (libxl creates it writable; memory/ is the toolstack's and read-only to
  * the guest). libxl does not create control/feature-balloon, so under xl
  * that write fails (logged, harmless); XAPI lets the guest create it.
+ *
+ * The device's freeze refuses a suspend (xl save) while the domain holds
+ * more pages than Xen's limit, after giving back what it can: a restore
+ * could not allocate them (xen_balloon_suspend()).
  */
 #define pr_fmt(fmt) "xen:balloon: " fmt
 
@@ -163,7 +167,20 @@ static int balloon_pm_resumed(struct device *dev)
 	return 0;
 }
 
+/*
+ * The freeze of a suspend (xl save; also a hibernation, where the check is
+ * merely cautious): refused when the domain holds more than a restore may
+ * allocate and the balloon cannot give back enough. dpm_suspend_start()
+ * then fails, do_suspend() thaws everything, and the toolstack's save
+ * fails with the domain still running.
+ */
+static int balloon_pm_freeze(struct device *dev)
+{
+	return xen_balloon_suspend(&xen_balloon);
+}
+
 static const struct dev_pm_ops balloon_pm_ops = {
+	.freeze = balloon_pm_freeze,
 	.thaw = balloon_pm_resumed,
 	.restore = balloon_pm_resumed,
 };

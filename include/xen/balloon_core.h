@@ -134,6 +134,13 @@ enum balloon_key {
 /* At most one round of writes per this many jiffies. */
 #define BALLOON_PUBLISH_INTERVAL	HZ
 
+/* What a suspend may do about our size: xen_balloon_suspend_verdict(). */
+enum balloon_suspend {
+	BALLOON_SUSPEND_FITS,	/* a restore may allocate every page we hold */
+	BALLOON_SUSPEND_SHRINK,	/* too big, but the balloon can still go down */
+	BALLOON_SUSPEND_REFUSE,	/* too big, and the balloon can go no lower */
+};
+
 /* Inputs of the safe floor, all in pages (see xen_balloon_floor()). */
 struct balloon_floor_input {
 	unsigned long boot_pages;	/* reservation when the balloon began */
@@ -218,6 +225,10 @@ enum balloon_boot_wait xen_balloon_boot_wait(struct xen_balloon *b,
 					     unsigned long now,
 					     unsigned long timeout);
 unsigned long xen_balloon_live_floor(struct xen_balloon *b);
+enum balloon_suspend xen_balloon_suspend_verdict(long held, long limit,
+						 unsigned long cur,
+						 unsigned long target);
+int xen_balloon_suspend(struct xen_balloon *b);
 unsigned long xen_balloon_publish(struct xen_balloon *b, unsigned long now);
 void xen_balloon_publish_all(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);

@@ -720,6 +720,84 @@ static void opt_in_goes_below_floor(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
 }
 
+/*
+ * xl save at a size Xen's limit does not allow: a restore would fail
+ * after the toolstack destroyed the original, so the freeze shrinks the
+ * balloon to fit or refuses the suspend.
+ */
+static void suspend_verdict_fits_shrinks_or_refuses(struct kunit *test)
+{
+	/* At or under Xen's limit, or nothing known: go on. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(100, 100, 100, 50),
+			BALLOON_SUSPEND_FITS);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(90, 100, 90, 90),
+			BALLOON_SUSPEND_FITS);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(500, 0, 500, 500),
+			BALLOON_SUSPEND_FITS);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(-22, 100, 500, 500),
+			BALLOON_SUSPEND_FITS);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(500, -22, 500, 500),
+			BALLOON_SUSPEND_FITS);
+	/* Over it, with room to go down toward the target. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(101, 100, 101, 50),
+			BALLOON_SUSPEND_SHRINK);
+	/* Over it, at the target (the floor): nothing more to give. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(300, 100, 300, 300),
+			BALLOON_SUSPEND_REFUSE);
+	/* A PVH guest: Xen counts its special pages, the balloon does not. */
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(310, 300, 300, 300),
+			BALLOON_SUSPEND_REFUSE);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend_verdict(310, 300, 300, 200),
+			BALLOON_SUSPEND_SHRINK);
+}
+
+/* The worker (frozen) had not got there yet: the freeze finishes its job. */
+static void suspend_shrinks_to_fit_xens_limit(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->max_reservation = 21;
+	xen_balloon_set_target(f->b, 20);
+	KUNIT_EXPECT_EQ(test, f->reservation, (long)FAKE_KERNEL);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), 0);
+	KUNIT_EXPECT_LE(test, f->reservation, 21L);
+	KUNIT_EXPECT_GE(test, f->reservation, 20L);
+}
+
+/* Held at the floor above Xen's limit: refused, nothing given or taken. */
+static void suspend_refused_at_the_floor(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->b->floor_pages = 50;
+	xen_balloon_set_target(f->b, 10);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, 50UL);
+	f->max_reservation = 11;	/* xl mem-set: target + 1 MiB */
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, f->reservation, 50L);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_FLOOR);
+	/* Raised to the floor, the domain fits and may be saved. */
+	f->max_reservation = 51;
+	xen_balloon_set_target(f->b, 50);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), 0);
+	KUNIT_EXPECT_EQ(test, f->reservation, 50L);
+}
+
+/* The allocator gives nothing: no progress, no endless loop, refused. */
+static void suspend_refused_when_nothing_can_be_taken(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	f->alloc_budget = 0;
+	f->max_reservation = 21;
+	xen_balloon_set_target(f->b, 20);
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), -EBUSY);
+	KUNIT_EXPECT_EQ(test, f->reservation, (long)FAKE_KERNEL);
+	f->alloc_budget = FAKE_UNLIMITED;
+	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), 0);
+}
+
 static void floor_formula(struct kunit *test)
 {
 	struct balloon_floor_input in = {
@@ -1750,6 +1828,10 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
 	KUNIT_CASE(floor_held_is_rechecked_on_a_slow_timer),
 	KUNIT_CASE(opt_in_goes_below_floor),
+	KUNIT_CASE(suspend_verdict_fits_shrinks_or_refuses),
+	KUNIT_CASE(suspend_shrinks_to_fit_xens_limit),
+	KUNIT_CASE(suspend_refused_at_the_floor),
+	KUNIT_CASE(suspend_refused_when_nothing_can_be_taken),
 	KUNIT_CASE(floor_formula),
 	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
 	KUNIT_CASE(set_target_does_not_wait_for_a_running_batch),
