@@ -749,16 +749,14 @@ EXPORT_SYMBOL_IF_KUNIT(p2m_tree_view_start);
 /* Does the linear view map every leaf of the tree where it should? */
 static int p2m_view_check(struct p2m_tree *t, char *buf, size_t len)
 {
-	unsigned long i, j, pfn, want, got;
+	unsigned long i, j, step, pfn, want, got;
 
 	for (i = 0; t->view_on && i < t->nr_top; i++) {
 		unsigned long **mid = READ_ONCE(t->top[i]);
-		bool shared = p2m_mid_is_sentinel(t, mid);
 
-		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
-			/* One page table for the whole slot: its ends do. */
-			if (shared && j && j != P2M_MID_PER_PAGE - 1)
-				continue;
+		/* A sentinel mid's page table is shared: its ends will do. */
+		step = p2m_mid_is_sentinel(t, mid) ? P2M_MID_PER_PAGE - 1 : 1;
+		for (j = 0; j < P2M_MID_PER_PAGE; j += step) {
 			pfn = i * P2M_MID_SPAN + j * P2M_PER_PAGE;
 			want = p2m_mfn(t, READ_ONCE(mid[j]));
 			got = t->ops->view_mfn(t, pfn);
