@@ -17,6 +17,8 @@
 #include <linux/vmalloc.h>
 #include <asm/sections.h>
 #include <asm/xen/page.h>
+#include <asm/xen/hypervisor.h>
+#include <xen/interface/xen.h>
 
 #include "p2m-tree.h"
 
@@ -1348,6 +1350,48 @@ static void live_p2m_is_consistent(struct kunit *test)
 			    "%s", ctx->msg);
 }
 
+/*
+ * A new leaf in the live tree moves shared_info's p2m_generation by two
+ * (or more, if another writer ran) and shows in the linear view.
+ */
+static void live_new_leaf_moves_the_generation(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t;
+	unsigned long i, j, pfn = ~0UL, gen;
+
+	if (!xen_p2m_live())
+		kunit_skip(test, "not booted as a Xen PV guest");
+	t = xen_p2m_live_tree();
+	if (!t->view_on)
+		kunit_skip(test, "no linear view");
+	/* A missing leaf in a real mid: populating it changes no entry. */
+	for (i = 0; i < t->nr_top && pfn == ~0UL; i++) {
+		unsigned long **mid = READ_ONCE(t->top[i]);
+
+		if (mid == t->mid_missing || mid == t->mid_identity)
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			if (READ_ONCE(mid[j]) == t->missing) {
+				pfn = i * P2M_MID_SPAN + j * P2M_PER_PAGE;
+				break;
+			}
+		}
+	}
+	if (pfn == ~0UL)
+		kunit_skip(test, "no missing leaf in a real mid");
+	gen = READ_ONCE(HYPERVISOR_shared_info->arch.p2m_generation);
+	KUNIT_ASSERT_EQ(test, p2m_tree_populate(t, pfn), 0);
+	KUNIT_EXPECT_GE(test, READ_ONCE(HYPERVISOR_shared_info->arch.p2m_generation),
+			gen + 2);
+	KUNIT_EXPECT_EQ(test, get_phys_to_machine(pfn), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ_MSG(test, xen_p2m_check(ctx->msg, sizeof(ctx->msg)), 0,
+			    "%s", ctx->msg);
+	kunit_info(test, "pfn %#lx: leaf installed, generation %lu -> %lu\n",
+		   pfn, gen,
+		   (unsigned long)HYPERVISOR_shared_info->arch.p2m_generation);
+}
+
 static void live_kernel_text_pfns_round_trip(struct kunit *test)
 {
 	unsigned long first = PFN_DOWN(__pa_symbol(_text));
@@ -1400,6 +1444,7 @@ static struct kunit_case xen_p2m_cases[] = {
 	KUNIT_CASE(identity_range_failure_keeps_the_rest),
 	KUNIT_CASE(readers_never_see_torn_or_foreign_values),
 	KUNIT_CASE(live_p2m_is_consistent),
+	KUNIT_CASE(live_new_leaf_moves_the_generation),
 	KUNIT_CASE(live_kernel_text_pfns_round_trip),
 	{}
 };

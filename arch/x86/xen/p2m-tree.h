@@ -138,6 +138,7 @@ unsigned long p2m_brk_pages_needed(unsigned long nr_top,
 /* The live tree: consistency check usable from KUnit and debugfs. */
 int xen_p2m_check(char *buf, size_t len);
 bool xen_p2m_live(void);
+struct p2m_tree *xen_p2m_live_tree(void);
 #endif /* CONFIG_KUNIT */
 
 #endif /* _XEN_P2M_TREE_H */

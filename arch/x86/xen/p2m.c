@@ -1431,6 +1431,13 @@ VISIBLE_IF_KUNIT bool xen_p2m_live(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_p2m_live);
 
+/* The live tree itself, for the KUnit cases that change it. */
+VISIBLE_IF_KUNIT __maybe_unused struct p2m_tree *xen_p2m_live_tree(void)
+{
+	return &p2m_live;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_p2m_live_tree);
+
 VISIBLE_IF_KUNIT int xen_p2m_check(char *buf, size_t len)
 {
 	unsigned long mfn;

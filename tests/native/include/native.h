@@ -53,6 +53,7 @@ typedef uint16_t domid_t;
 #undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #define noinline __attribute__((noinline))
+#define __maybe_unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
