@@ -17,6 +17,8 @@
 #include <linux/vmalloc.h>
 #include <asm/sections.h>
 #include <asm/xen/page.h>
+#include <asm/xen/hypervisor.h>
+#include <xen/interface/xen.h>
 
 #include "p2m-tree.h"
 
@@ -36,6 +38,20 @@ struct p2m_test_ctx {
 	unsigned int faults;		/* failures injected by fail_at */
 	void *pages[TEST_MAX_PAGES];	/* for freeing in exit */
 	char msg[160];
+
+	/*
+	 * The linear view of test_view_ops: per top slot the "page table"
+	 * it uses (an array of leaf MFNs), the two shared ones, and what
+	 * the tree did to it.
+	 */
+	unsigned long **view_pt;
+	unsigned long *view_missing;
+	unsigned long *view_identity;
+	unsigned long gen;		/* view_gen() calls */
+	unsigned long view_changes;	/* view_mid() and view_leaf() calls */
+	unsigned long view_even;	/* ... made with gen even */
+	unsigned long view_shared;	/* view_leaf() into a shared table */
+	unsigned long view_early;	/* ... before the tree held the leaf */
 };
 
 static void *test_alloc(struct p2m_tree *t)
@@ -94,6 +110,76 @@ static const struct p2m_tree_ops test_ops = {
 	.get_page = test_alloc,
 	.put_page = test_free,
 	.page_mfn = test_page_mfn,
+};
+
+static void test_view_note(struct p2m_tree *t)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+
+	if (!t->view_on)
+		return;
+	ctx->view_changes++;
+	if (!(ctx->gen & 1))
+		ctx->view_even++;
+}
+
+static void test_view_mid(struct p2m_tree *t, unsigned long ti, void *page)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+	unsigned long *pt = page;
+	unsigned int j;
+
+	test_view_note(t);
+	if (!pt) {
+		ctx->view_pt[ti] = t->top[ti] == t->mid_identity ?
+				   ctx->view_identity : ctx->view_missing;
+		return;
+	}
+	for (j = 0; j < P2M_MID_PER_PAGE; j++)
+		pt[j] = virt_to_pfn(t->top[ti][j]);
+	ctx->view_pt[ti] = pt;
+}
+
+static void test_view_leaf(struct p2m_tree *t, unsigned long pfn,
+			   unsigned long *leaf)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+	unsigned long ti = pfn / P2M_MID_SPAN;
+	unsigned long mi = pfn / P2M_PER_PAGE % P2M_MID_PER_PAGE;
+	unsigned long *pt = ctx->view_pt[ti];
+
+	test_view_note(t);
+	if (t->top[ti][mi] != leaf)
+		ctx->view_early++;
+	if (pt == ctx->view_missing || pt == ctx->view_identity) {
+		ctx->view_shared++;
+		return;
+	}
+	pt[mi] = virt_to_pfn(leaf);
+}
+
+static void test_view_gen(struct p2m_tree *t)
+{
+	((struct p2m_test_ctx *)t->priv)->gen++;
+}
+
+static unsigned long test_view_mfn(struct p2m_tree *t, unsigned long pfn)
+{
+	struct p2m_test_ctx *ctx = t->priv;
+	unsigned long *pt = ctx->view_pt[pfn / P2M_MID_SPAN];
+
+	return pt ? pt[pfn / P2M_PER_PAGE % P2M_MID_PER_PAGE] :
+		    INVALID_P2M_ENTRY;
+}
+
+static const struct p2m_tree_ops test_view_ops = {
+	.get_page = test_alloc,
+	.put_page = test_free,
+	.page_mfn = test_page_mfn,
+	.view_mid = test_view_mid,
+	.view_leaf = test_view_leaf,
+	.view_gen = test_view_gen,
+	.view_mfn = test_view_mfn,
 };
 
 /* (Re)create the context's tree with @nr_top top slots. */
@@ -1011,6 +1097,160 @@ static void check_reports_a_stale_toolstack_slot(struct kunit *test)
 	t->missing[3] = INVALID_P2M_ENTRY;
 }
 
+/* ---- the linear view ---- */
+
+/* A new tree of 512 top slots whose linear view test_view_ops keep. */
+static struct p2m_tree *view_tree(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	unsigned long nr_top = P2M_TOP_PER_PAGE, j;
+
+	ctx->top = kunit_kcalloc(test, nr_top, sizeof(*ctx->top), GFP_KERNEL);
+	ctx->view_pt = kunit_kcalloc(test, nr_top, sizeof(*ctx->view_pt),
+				     GFP_KERNEL);
+	ctx->view_missing = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	ctx->view_identity = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->top);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->view_pt);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->view_missing);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->view_identity);
+	/* The default tree of init goes: its pages stay counted. */
+	ctx->t.priv = ctx;
+	KUNIT_ASSERT_EQ(test, p2m_tree_init(&ctx->t, ctx->top, nr_top,
+					    &test_view_ops), 0);
+	ctx->t.priv = ctx;
+	for (j = 0; j < P2M_PER_PAGE; j++) {
+		ctx->view_missing[j] = virt_to_pfn(ctx->t.missing);
+		ctx->view_identity[j] = virt_to_pfn(ctx->t.identity);
+	}
+	return &ctx->t;
+}
+
+static unsigned long view_mfn(struct kunit *test, unsigned long pfn)
+{
+	return test_view_mfn(tree(test), pfn);
+}
+
+static void linear_view_follows_every_leaf_change(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = view_tree(test);
+	unsigned long gen, pfn = 3 * GIB_PFNS + 5;
+
+	fill_ram(test, 0, 0x500);
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_ASSERT_EQ(test, p2m_tree_view_start(t), 0);
+	KUNIT_EXPECT_TRUE(test, t->view_on);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_view_pages), 1);
+	KUNIT_EXPECT_EQ(test, ctx->gen, 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->view_pt[1], ctx->view_missing);
+
+	/* A leaf in a real mid: one change, the counter odd during it. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 0x10000, 0x42));
+	KUNIT_EXPECT_EQ(test, ctx->gen, 2);
+	KUNIT_EXPECT_EQ(test, view_mfn(test, 0x10000),
+			virt_to_pfn(t->top[0][0x10000 / P2M_PER_PAGE]));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+
+	/* A new mid: its own page table first, then the leaf. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x43));
+	KUNIT_EXPECT_EQ(test, ctx->gen, 6);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_view_pages), 2);
+	KUNIT_EXPECT_PTR_NE(test, ctx->view_pt[3], ctx->view_missing);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+
+	/* Writing an entry of an existing leaf is no change of the view. */
+	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn + 1, 0x44));
+	KUNIT_EXPECT_EQ(test, ctx->gen, 6);
+
+	/* A leaf freed (whole leaf made identity): mapped as identity. */
+	gen = ctx->gen;
+	p2m_tree_set_identity(t, P2M_PER_PAGE, 2 * P2M_PER_PAGE);
+	KUNIT_EXPECT_EQ(test, ctx->gen, gen + 2);
+	KUNIT_EXPECT_EQ(test, view_mfn(test, P2M_PER_PAGE),
+			virt_to_pfn(t->identity));
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+
+	/* A whole GiB over a real mid: every slot changes, the mid stays. */
+	gen = ctx->gen;
+	p2m_tree_set_identity(t, 3 * GIB_PFNS, 4 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, ctx->gen, gen + 2 * P2M_MID_PER_PAGE);
+	KUNIT_EXPECT_EQ(test, view_mfn(test, pfn), virt_to_pfn(t->identity));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_view_pages), 2);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+
+	/* A missing GiB made identity: the shared identity table. */
+	gen = ctx->gen;
+	p2m_tree_set_identity(t, 5 * GIB_PFNS, 6 * GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, ctx->gen, gen + 2);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->view_pt[5], ctx->view_identity);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+
+	KUNIT_EXPECT_EQ(test, ctx->gen, 2 * ctx->view_changes);
+	KUNIT_EXPECT_EQ(test, ctx->view_even, 0);
+	KUNIT_EXPECT_EQ(test, ctx->view_shared, 0);
+	KUNIT_EXPECT_EQ(test, ctx->view_early, 0);
+}
+
+static void linear_view_check_reports_a_stale_entry(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = view_tree(test);
+	unsigned long saved;
+
+	fill_ram(test, 0, 10);
+	KUNIT_ASSERT_EQ(test, p2m_tree_view_start(t), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	saved = ctx->view_pt[0][0];
+	ctx->view_pt[0][0] = 0xdead;
+	KUNIT_EXPECT_EQ(test, check(test), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(ctx->msg, "view"));
+	ctx->view_pt[0][0] = saved;
+	ctx->view_pt[7] = ctx->view_identity;
+	KUNIT_EXPECT_EQ(test, check(test), -EINVAL);
+	ctx->view_pt[7] = ctx->view_missing;
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+/* A shortage while the view is on changes neither tree, view nor counter. */
+static void linear_view_allocation_failure_changes_nothing(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = view_tree(test);
+	unsigned long n, pfn = 9 * GIB_PFNS + 3;
+	long pages;
+	int ret;
+
+	fill_ram(test, 0, 10);
+	ctx->budget = 0;
+	KUNIT_EXPECT_EQ(test, p2m_tree_view_start(t), -ENOMEM);
+	KUNIT_EXPECT_FALSE(test, t->view_on);
+	ctx->budget = -1;
+	KUNIT_ASSERT_EQ(test, p2m_tree_view_start(t), 0);
+
+	for (n = 1; n < 8; n++) {
+		pages = ctx->live_pages;
+		ctx->nr_gets = 0;
+		ctx->fail_at = n;
+		ret = p2m_tree_populate(t, pfn);
+		ctx->fail_at = 0;
+		if (!ret)
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, ret, -ENOMEM, "get_page %lu failed", n);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->live_pages, pages,
+				    "get_page %lu failed: pages kept", n);
+		KUNIT_EXPECT_EQ_MSG(test, ctx->gen, 0,
+				    "get_page %lu failed: view changed", n);
+		KUNIT_EXPECT_PTR_EQ(test, ctx->view_pt[9], ctx->view_missing);
+		KUNIT_EXPECT_EQ(test, check(test), 0);
+	}
+	/* Mid, its page table and the leaf: the fourth try succeeds. */
+	KUNIT_EXPECT_EQ(test, n, 4);
+	KUNIT_EXPECT_EQ(test, ctx->gen, 4);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
 /* ---- readers against writers ---- */
 
 #define STRESS_WRITERS	2
@@ -1110,6 +1350,48 @@ static void live_p2m_is_consistent(struct kunit *test)
 			    "%s", ctx->msg);
 }
 
+/*
+ * A new leaf in the live tree moves shared_info's p2m_generation by two
+ * (or more, if another writer ran) and shows in the linear view.
+ */
+static void live_new_leaf_moves_the_generation(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t;
+	unsigned long i, j, pfn = ~0UL, gen;
+
+	if (!xen_p2m_live())
+		kunit_skip(test, "not booted as a Xen PV guest");
+	t = xen_p2m_live_tree();
+	if (!t->view_on)
+		kunit_skip(test, "no linear view");
+	/* A missing leaf in a real mid: populating it changes no entry. */
+	for (i = 0; i < t->nr_top && pfn == ~0UL; i++) {
+		unsigned long **mid = READ_ONCE(t->top[i]);
+
+		if (mid == t->mid_missing || mid == t->mid_identity)
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++) {
+			if (READ_ONCE(mid[j]) == t->missing) {
+				pfn = i * P2M_MID_SPAN + j * P2M_PER_PAGE;
+				break;
+			}
+		}
+	}
+	if (pfn == ~0UL)
+		kunit_skip(test, "no missing leaf in a real mid");
+	gen = READ_ONCE(HYPERVISOR_shared_info->arch.p2m_generation);
+	KUNIT_ASSERT_EQ(test, p2m_tree_populate(t, pfn), 0);
+	KUNIT_EXPECT_GE(test, READ_ONCE(HYPERVISOR_shared_info->arch.p2m_generation),
+			gen + 2);
+	KUNIT_EXPECT_EQ(test, get_phys_to_machine(pfn), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ_MSG(test, xen_p2m_check(ctx->msg, sizeof(ctx->msg)), 0,
+			    "%s", ctx->msg);
+	kunit_info(test, "pfn %#lx: leaf installed, generation %lu -> %lu\n",
+		   pfn, gen,
+		   (unsigned long)HYPERVISOR_shared_info->arch.p2m_generation);
+}
+
 static void live_kernel_text_pfns_round_trip(struct kunit *test)
 {
 	unsigned long first = PFN_DOWN(__pa_symbol(_text));
@@ -1154,11 +1436,15 @@ static struct kunit_case xen_p2m_cases[] = {
 	KUNIT_CASE(toolstack_tree_follows_every_kind_of_update),
 	KUNIT_CASE(toolstack_refresh_allocates_nothing),
 	KUNIT_CASE(check_reports_a_stale_toolstack_slot),
+	KUNIT_CASE(linear_view_follows_every_leaf_change),
+	KUNIT_CASE(linear_view_check_reports_a_stale_entry),
+	KUNIT_CASE(linear_view_allocation_failure_changes_nothing),
 	KUNIT_CASE(every_allocation_failure_leaves_the_tree_unchanged),
 	KUNIT_CASE(failed_init_holds_no_page),
 	KUNIT_CASE(identity_range_failure_keeps_the_rest),
 	KUNIT_CASE(readers_never_see_torn_or_foreign_values),
 	KUNIT_CASE(live_p2m_is_consistent),
+	KUNIT_CASE(live_new_leaf_moves_the_generation),
 	KUNIT_CASE(live_kernel_text_pfns_round_trip),
 	{}
 };

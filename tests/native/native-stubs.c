@@ -132,3 +132,66 @@ struct dentry *xen_init_debugfs(void)
 {
 	unreachable_stub(__func__);
 }
+
+/* The linear view's page tables: live P2M only. */
+struct mm_struct {
+	int unused;
+};
+
+struct mm_struct init_mm;
+unsigned long swapper_pg_dir[512];
+
+unsigned long __pa(const void *v)
+{
+	unreachable_stub(__func__);
+}
+
+pte_t pfn_pte(unsigned long pfn, unsigned long prot)
+{
+	unreachable_stub(__func__);
+}
+
+bool pte_present(pte_t pte)
+{
+	unreachable_stub(__func__);
+}
+
+bool pte_write(pte_t pte)
+{
+	unreachable_stub(__func__);
+}
+
+void set_pte(pte_t *ptep, pte_t pte)
+{
+	unreachable_stub(__func__);
+}
+
+void set_pmd(pmd_t *pmdp, pmd_t pmd)
+{
+	unreachable_stub(__func__);
+}
+
+pte_t *lookup_address(unsigned long va, unsigned int *level)
+{
+	unreachable_stub(__func__);
+}
+
+pmd_t *lookup_pmd_address(unsigned long va)
+{
+	unreachable_stub(__func__);
+}
+
+pmd_t *populate_extra_pmd(unsigned long va)
+{
+	unreachable_stub(__func__);
+}
+
+void paravirt_alloc_pte(struct mm_struct *mm, unsigned long pfn)
+{
+	unreachable_stub(__func__);
+}
+
+void vm_area_register_early(struct vm_struct *vm, size_t align)
+{
+	unreachable_stub(__func__);
+}

@@ -11,6 +11,7 @@
 #define _XEN_P2M_TREE_H
 
 #include <linux/atomic.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/xen/page.h>
 
@@ -26,6 +27,23 @@ struct p2m_tree_ops {
 	void *(*get_page)(struct p2m_tree *t);
 	void (*put_page)(struct p2m_tree *t, void *page);
 	unsigned long (*page_mfn)(struct p2m_tree *t, void *page);
+
+	/*
+	 * The linear view, optional (NULL: the tree has none), used once
+	 * view_on is set: the leaves mapped one after the other, pfn's
+	 * leaf at page pfn / P2M_PER_PAGE, one page table per top slot.
+	 * view_mid() makes @page (from get_page(), NULL: the view's
+	 * shared page of the slot's sentinel mid) the page table of top
+	 * slot @ti, mapping the leaves the slot holds now; view_leaf()
+	 * maps @leaf for @pfn; view_gen() advances the change counter
+	 * the toolstack follows; view_mfn() is the frame the view maps
+	 * for @pfn, or INVALID_P2M_ENTRY, for the check.
+	 */
+	void (*view_mid)(struct p2m_tree *t, unsigned long ti, void *page);
+	void (*view_leaf)(struct p2m_tree *t, unsigned long pfn,
+			  unsigned long *leaf);
+	void (*view_gen)(struct p2m_tree *t);
+	unsigned long (*view_mfn)(struct p2m_tree *t, unsigned long pfn);
 };
 
 /* What a pfn is, as reported by the run dump and the tests. */
@@ -61,6 +79,13 @@ struct p2m_tree {
 	unsigned long **top_mfn_p;	/* the same mid-MFN pages by VA */
 	unsigned long *mid_missing_mfn;	/* mid-MFN page of absent leaves */
 
+	/*
+	 * Linear view: on once built. Every change of a leaf or mid pointer
+	 * then happens under view_lock, between two view_gen() calls.
+	 */
+	bool view_on;
+	spinlock_t view_lock;		/* serialises view changes */
+
 	/* Highest populated pfn plus one, rounded to a leaf: shinfo max_pfn. */
 	unsigned long last_pfn;
 
@@ -69,6 +94,7 @@ struct p2m_tree {
 	atomic_long_t nr_leaves;
 	atomic_long_t nr_borrowed;
 	atomic_long_t nr_mid_mfns;
+	atomic_long_t nr_view_pages;	/* page tables of real mids */
 	atomic_long_t nr_alloc_failed;
 
 	const struct p2m_tree_ops *ops;
@@ -97,6 +123,7 @@ int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
 		   unsigned long nr);
 int p2m_tree_adopt(struct p2m_tree *t);
 int p2m_tree_build_mfn_tree(struct p2m_tree *t);
+int p2m_tree_view_start(struct p2m_tree *t);
 int p2m_tree_check(const struct p2m_tree *t, char *buf, size_t len);
 enum p2m_kind p2m_entry_kind(unsigned long entry);
 unsigned long p2m_tree_for_each_run(const struct p2m_tree *t, p2m_run_fn fn,
@@ -111,6 +138,7 @@ unsigned long p2m_brk_pages_needed(unsigned long nr_top,
 /* The live tree: consistency check usable from KUnit and debugfs. */
 int xen_p2m_check(char *buf, size_t len);
 bool xen_p2m_live(void);
+struct p2m_tree *xen_p2m_live_tree(void);
 #endif /* CONFIG_KUNIT */
 
 #endif /* _XEN_P2M_TREE_H */

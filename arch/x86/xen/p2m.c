@@ -21,12 +21,31 @@
  *        |
  *     leaves (the very pages of the kernel tree)
  *
+ *   Linear view (shared_info.arch.p2m_vaddr, p2m_cr3, p2m_generation),
+ *   built once the page tables and memblock are up, covering the whole
+ *   tree: the same leaves mapped read-only one after the other in a
+ *   vmalloc area, so the toolstack (libxenguest since Xen 4.6 prefers
+ *   it) sees one array of MFNs with no 512 GiB limit:
+ *
+ *     p2m_vaddr + (pfn / 512) * 4 KiB -> the leaf holding pfn
+ *     PMD entry i (2 MiB of view)      -> PTE page of top slot i: a page
+ *                                         of its own for a real mid, else
+ *                                         the shared page of its sentinel
+ *                                         (one page for all missing GiBs,
+ *                                         one for all identity GiBs)
+ *
+ *   Every change of a leaf or mid pointer once the view is on happens
+ *   under one lock between two increments of p2m_generation, with the
+ *   view's entry updated with the tree's, so a toolstack that reads the
+ *   counter before and after mapping the view notices any change.
+ *
  * Geometry on x86_64: a leaf holds 512 entries (2 MiB of pfns), a mid holds
  * 512 leaves (1 GiB), each top slot one mid. The top is not one page: it is
  * sized at boot from the highest pfn the guest may reach (E820 end, Xen's
  * maximum reservation, the hotplug limit), rounded up to whole pages and
  * taken from brk, so there is no 512 GiB ceiling in the kernel's tree. The
- * toolstack's ABI has one top page only; it sees the first 512 GiB.
+ * MFN tree's ABI has one top page only; it sees the first 512 GiB, the
+ * linear view sees all.
  *
  * No slot is ever NULL. Void slots point at four shared sentinels: a leaf
  * of ~0 (missing), a mid of missing leaves, the identity leaf and a mid of
@@ -86,6 +105,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/debugfs.h>
+#include <linux/pgtable.h>
+#include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
 #include <asm/setup.h>
@@ -230,6 +251,7 @@ VISIBLE_IF_KUNIT int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
 	memset(t, 0, sizeof(*t));
 	t->priv = priv;
 	t->ops = ops;
+	spin_lock_init(&t->view_lock);
 	if (p2m_reserve(t, 4, &chain))
 		return -ENOMEM;
 	t->missing = p2m_take_reserved(&chain);
@@ -306,8 +328,83 @@ static unsigned long p2m_mid_pages_needed(struct p2m_tree *t,
 {
 	unsigned long ti = p2m_top_idx(pfn);
 
-	return p2m_mid_is_sentinel(t, READ_ONCE(t->top[ti])) +
-	       p2m_needs_mid_mfn(t, ti);
+	return p2m_mid_is_sentinel(t, READ_ONCE(t->top[ti])) *
+	       (1 + t->view_on) + p2m_needs_mid_mfn(t, ti);
+}
+
+/*
+ * Bracket a change the linear view's readers must notice: the toolstack
+ * reads the counter before and after it maps the view, and any change
+ * in between moves it (odd while one is under way).
+ */
+static unsigned long p2m_view_begin(struct p2m_tree *t)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&t->view_lock, flags);
+	t->ops->view_gen(t);
+	virt_wmb(); /* The toolstack sees the count move before the change. */
+	return flags;
+}
+
+static void p2m_view_end(struct p2m_tree *t, unsigned long flags)
+{
+	virt_wmb(); /* ... and the change before the count moves again. */
+	t->ops->view_gen(t);
+	spin_unlock_irqrestore(&t->view_lock, flags);
+}
+
+/* Record a leaf of the kernel tree in the toolstack tree, if built. */
+static void p2m_tools_set_leaf(struct p2m_tree *t, unsigned long pfn,
+			       unsigned long *leaf);
+
+/*
+ * Replace leaf @old of @pfn's slot in @mid by @new, in the kernel tree,
+ * the toolstack tree and the linear view at once. Fails, changing
+ * nothing, if the slot no longer holds @old.
+ */
+static bool p2m_swap_leaf(struct p2m_tree *t, unsigned long **mid,
+			  unsigned long pfn, unsigned long *old,
+			  unsigned long *new)
+{
+	unsigned long flags = 0;
+	bool done;
+
+	if (t->view_on)
+		flags = p2m_view_begin(t);
+	done = cmpxchg(&mid[p2m_mid_idx(pfn)], old, new) == old;
+	if (done) {
+		p2m_tools_set_leaf(t, pfn, new);
+		if (t->view_on)
+			t->ops->view_leaf(t, pfn, new);
+	}
+	if (t->view_on)
+		p2m_view_end(t, flags);
+	return done;
+}
+
+/*
+ * Point top slot @ti at @new if it still holds @old. In the linear view
+ * a real mid gets @page as its page table (a sentinel mid: NULL, the
+ * shared one); @page is used only if the swap is done.
+ */
+static bool p2m_swap_mid(struct p2m_tree *t, unsigned long ti,
+			 unsigned long **old, unsigned long **new, void *page)
+{
+	unsigned long flags;
+	bool done;
+
+	if (!t->view_on)
+		return cmpxchg(&t->top[ti], old, new) == old;
+	flags = p2m_view_begin(t);
+	done = cmpxchg(&t->top[ti], old, new) == old;
+	if (done) {
+		t->ops->view_mid(t, ti, page);
+		if (page)
+			atomic_long_inc(&t->nr_view_pages);
+	}
+	p2m_view_end(t, flags);
+	return done;
 }
 
 /*
@@ -319,23 +416,30 @@ static unsigned long **p2m_link_mid(struct p2m_tree *t, unsigned long pfn,
 				    void **chain)
 {
 	unsigned long ti = p2m_top_idx(pfn);
-	unsigned long **mid, **new, **old;
+	unsigned long **mid, **new;
 	unsigned long *new_mfn, *old_mfn;
+	void *page = NULL;
 
 	mid = READ_ONCE(t->top[ti]);
 	if (p2m_mid_is_sentinel(t, mid)) {
 		new = p2m_take_reserved(chain);
-		if (WARN_ON_ONCE(!new))
+		if (t->view_on)
+			page = p2m_take_reserved(chain);
+		if (WARN_ON_ONCE(!new || (t->view_on && !page))) {
+			if (new)
+				t->ops->put_page(t, new);
 			return NULL;
+		}
 		p2m_fill_mid(new, mid == t->mid_missing ? t->missing :
 							  t->identity);
-		old = cmpxchg(&t->top[ti], mid, new);
-		if (old == mid) {
+		if (p2m_swap_mid(t, ti, mid, new, page)) {
 			atomic_long_inc(&t->nr_mids);
 			mid = new;
 		} else {
 			t->ops->put_page(t, new);
-			mid = old;
+			if (page)
+				t->ops->put_page(t, page);
+			mid = READ_ONCE(t->top[ti]);
 		}
 	}
 
@@ -369,7 +473,6 @@ static unsigned long **p2m_ensure_mid(struct p2m_tree *t, unsigned long pfn)
 	return mid;
 }
 
-/* Record a leaf of the kernel tree in the toolstack tree, if built. */
 static void p2m_tools_set_leaf(struct p2m_tree *t, unsigned long pfn,
 			       unsigned long *leaf)
 {
@@ -393,7 +496,7 @@ static void p2m_tools_set_leaf(struct p2m_tree *t, unsigned long pfn,
 VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 {
 	unsigned long **mid;
-	unsigned long *leaf, *new, *old;
+	unsigned long *leaf, *new;
 	unsigned long base, i, need;
 	void *chain;
 
@@ -428,13 +531,10 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 		} else {
 			p2m_fill(new, INVALID_P2M_ENTRY);
 		}
-		old = cmpxchg(&mid[p2m_mid_idx(pfn)], leaf, new);
-		if (old == leaf) {
+		if (p2m_swap_leaf(t, mid, pfn, leaf, new))
 			atomic_long_inc(&t->nr_leaves);
-			p2m_tools_set_leaf(t, pfn, new);
-		} else {
+		else
 			t->ops->put_page(t, new);
-		}
 	}
 	p2m_unreserve(t, &chain);
 
@@ -481,25 +581,30 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_set_identity(struct p2m_tree *t,
 			if (!p2m_mid_is_sentinel(t, mid)) {
 				for (j = 0; j < P2M_MID_PER_PAGE; j++) {
 					leaf = mid[j];
-					WRITE_ONCE(mid[j], t->identity);
-					p2m_tools_set_leaf(t, pfn + j * P2M_PER_PAGE,
-							   t->identity);
+					if (leaf == t->identity)
+						continue;
+					p2m_swap_leaf(t, mid,
+						      pfn + j * P2M_PER_PAGE,
+						      leaf, t->identity);
 					p2m_drop_leaf(t, leaf);
 				}
 				/*
 				 * A mid already linked in the toolstack tree
+				 * or with a page table in the linear view
 				 * stays, now a mid of identity leaves.
 				 */
-				if (t->top_mfn && ti < P2M_TOOLS_TOP_SLOTS &&
-				    t->top_mfn_p[ti] != t->mid_missing_mfn) {
+				if (t->view_on ||
+				    (t->top_mfn && ti < P2M_TOOLS_TOP_SLOTS &&
+				     t->top_mfn_p[ti] != t->mid_missing_mfn)) {
 					pfn += P2M_MID_SPAN;
 					continue;
 				}
 				atomic_long_dec(&t->nr_mids);
 				WRITE_ONCE(t->top[ti], t->mid_identity);
 				t->ops->put_page(t, mid);
-			} else {
-				WRITE_ONCE(t->top[ti], t->mid_identity);
+			} else if (mid != t->mid_identity) {
+				p2m_swap_mid(t, ti, mid, t->mid_identity,
+					     NULL);
 			}
 			pfn += P2M_MID_SPAN;
 			continue;
@@ -518,8 +623,7 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_set_identity(struct p2m_tree *t,
 			}
 			leaf = mid[mi];
 			if (leaf != t->identity) {
-				WRITE_ONCE(mid[mi], t->identity);
-				p2m_tools_set_leaf(t, pfn, t->identity);
+				p2m_swap_leaf(t, mid, pfn, leaf, t->identity);
 				p2m_drop_leaf(t, leaf);
 			}
 			pfn += P2M_PER_PAGE;
@@ -611,6 +715,62 @@ VISIBLE_IF_KUNIT int p2m_tree_build_mfn_tree(struct p2m_tree *t)
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_build_mfn_tree);
 
 /*
+ * Turn the linear view on: every top slot gets its page table (a page of
+ * its own for a real mid, the shared one of its kind for a sentinel
+ * mid); from then on every change of a leaf or mid pointer reaches the
+ * view too. All pages are taken first: on a shortage the view stays off.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_view_start(struct p2m_tree *t)
+{
+	unsigned long i, need = 0;
+	void *chain;
+
+	if (t->view_on)
+		return 0;
+	for (i = 0; i < t->nr_top; i++)
+		need += !p2m_mid_is_sentinel(t, t->top[i]);
+	if (p2m_reserve(t, need, &chain))
+		return -ENOMEM;
+	for (i = 0; i < t->nr_top; i++) {
+		void *page = NULL;
+
+		if (!p2m_mid_is_sentinel(t, t->top[i])) {
+			page = p2m_take_reserved(&chain);
+			atomic_long_inc(&t->nr_view_pages);
+		}
+		t->ops->view_mid(t, i, page);
+	}
+	p2m_unreserve(t, &chain);
+	t->view_on = true;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_view_start);
+
+/* Does the linear view map every leaf of the tree where it should? */
+static int p2m_view_check(struct p2m_tree *t, char *buf, size_t len)
+{
+	unsigned long i, j, step, pfn, want, got;
+
+	for (i = 0; t->view_on && i < t->nr_top; i++) {
+		unsigned long **mid = READ_ONCE(t->top[i]);
+
+		/* A sentinel mid's page table is shared: its ends will do. */
+		step = p2m_mid_is_sentinel(t, mid) ? P2M_MID_PER_PAGE - 1 : 1;
+		for (j = 0; j < P2M_MID_PER_PAGE; j += step) {
+			pfn = i * P2M_MID_SPAN + j * P2M_PER_PAGE;
+			want = p2m_mfn(t, READ_ONCE(mid[j]));
+			got = t->ops->view_mfn(t, pfn);
+			if (got != want) {
+				snprintf(buf, len, "pfn %#lx: view maps %#lx, leaf %#lx",
+					 pfn, got, want);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * Check the invariants that readers and the toolstack rely on. Returns 0,
  * or -EINVAL with the first violation described in @buf.
  */
@@ -640,6 +800,8 @@ VISIBLE_IF_KUNIT int p2m_tree_check(const struct p2m_tree *t, char *buf,
 			return -EINVAL;
 		}
 	}
+	if (p2m_view_check(w, buf, len))
+		return -EINVAL;
 	if (!t->top_mfn) {
 		snprintf(buf, len, "ok");
 		return 0;
@@ -806,7 +968,8 @@ VISIBLE_IF_KUNIT int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
 
 		if (WARN_ON_ONCE(!mid))
 			break;
-		WRITE_ONCE(mid[p2m_mid_idx(pfn)], list + pfn);
+		p2m_swap_leaf(t, mid, pfn, READ_ONCE(mid[p2m_mid_idx(pfn)]),
+			      list + pfn);
 		atomic_long_inc(&t->nr_borrowed);
 	}
 	p2m_unreserve(t, &chain);
@@ -838,10 +1001,8 @@ VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 			if (WARN_ON_ONCE(!copy))
 				return -ENOMEM;
 			copy_page(copy, leaf);
-			WRITE_ONCE(mid[j], copy);
-			/* No-op at boot: the toolstack tree comes after. */
-			p2m_tools_set_leaf(t, i * P2M_MID_SPAN + j * P2M_PER_PAGE,
-					   copy);
+			p2m_swap_leaf(t, mid, i * P2M_MID_SPAN + j * P2M_PER_PAGE,
+				      leaf, copy);
 			atomic_long_dec(&t->nr_borrowed);
 			atomic_long_inc(&t->nr_leaves);
 		}
@@ -922,11 +1083,147 @@ static unsigned long p2m_live_mfn(struct p2m_tree *t, void *page)
 	return virt_to_mfn(page);
 }
 
+/*
+ * The linear view for the toolstack (shared_info's p2m_vaddr and
+ * p2m_cr3): the leaves mapped read-only one after the other in a vmalloc
+ * area, one PTE page per top slot. The PTE page of a sentinel mid is
+ * shared by every such slot, so a GiB of hole costs one PMD entry.
+ */
+static struct vm_struct p2m_view_vm;
+static pte_t *p2m_view_missing_pte;
+static pte_t *p2m_view_identity_pte;
+static unsigned long p2m_view_pmd_pages;
+
+static unsigned long p2m_view_va(unsigned long pfn)
+{
+	return (unsigned long)p2m_view_vm.addr +
+	       pfn / P2M_PER_PAGE * PAGE_SIZE;
+}
+
+static pte_t p2m_view_pte(const unsigned long *leaf)
+{
+	return pfn_pte(PFN_DOWN(__pa(leaf)), PAGE_KERNEL_RO);
+}
+
+/* Fill a new PTE page with @mid's leaves and hand it to Xen. */
+static void p2m_view_ptes(pte_t *ptes, unsigned long **mid)
+{
+	unsigned int j;
+
+	for (j = 0; j < P2M_MID_PER_PAGE; j++)
+		ptes[j] = p2m_view_pte(READ_ONCE(mid[j]));
+	paravirt_alloc_pte(&init_mm, PFN_DOWN(__pa(ptes)));
+}
+
+static void p2m_live_view_mid(struct p2m_tree *t, unsigned long ti,
+			      void *page)
+{
+	unsigned long va = p2m_view_va(ti * P2M_MID_SPAN);
+	pmd_t *pmdp = lookup_pmd_address(va);
+	pte_t *ptes = page;
+
+	if (WARN_ON_ONCE(!pmdp))
+		return;
+	if (ptes)
+		p2m_view_ptes(ptes, t->top[ti]);
+	else
+		ptes = t->top[ti] == t->mid_identity ? p2m_view_identity_pte :
+						       p2m_view_missing_pte;
+	set_pmd(pmdp, __pmd(__pa(ptes) | _KERNPG_TABLE));
+}
+
+static void p2m_live_view_leaf(struct p2m_tree *t, unsigned long pfn,
+			       unsigned long *leaf)
+{
+	unsigned long va = p2m_view_va(pfn);
+	unsigned int level;
+	pte_t *ptep = lookup_address(va, &level);
+
+	/* A shared PTE page is never written: its slot has a real mid. */
+	if (WARN_ON_ONCE(!ptep || level != PG_LEVEL_4K ||
+			 PTR_ALIGN_DOWN(ptep, PAGE_SIZE) ==
+			 p2m_view_missing_pte ||
+			 PTR_ALIGN_DOWN(ptep, PAGE_SIZE) ==
+			 p2m_view_identity_pte))
+		return;
+	set_pte(ptep, p2m_view_pte(leaf));
+}
+
+static void p2m_live_view_gen(struct p2m_tree *t)
+{
+	HYPERVISOR_shared_info->arch.p2m_generation++;
+}
+
+static unsigned long p2m_live_view_mfn(struct p2m_tree *t, unsigned long pfn)
+{
+	unsigned int level;
+	pte_t *ptep = lookup_address(p2m_view_va(pfn), &level);
+
+	if (!ptep || level != PG_LEVEL_4K || !pte_present(*ptep) ||
+	    pte_write(*ptep))
+		return INVALID_P2M_ENTRY;
+	return pte_mfn(*ptep);
+}
+
 static const struct p2m_tree_ops p2m_live_ops = {
 	.get_page = p2m_live_alloc,
 	.put_page = p2m_live_free,
 	.page_mfn = p2m_live_mfn,
+	.view_mid = p2m_live_view_mid,
+	.view_leaf = p2m_live_view_leaf,
+	.view_gen = p2m_live_view_gen,
+	.view_mfn = p2m_live_view_mfn,
 };
+
+/* A shared PTE page mapping one sentinel leaf at every entry. */
+static pte_t * __init p2m_view_shared_pte(unsigned long *leaf)
+{
+	pte_t *ptes = p2m_live_alloc(&p2m_live);
+	unsigned int j;
+
+	if (!ptes)
+		return NULL;
+	for (j = 0; j < PTRS_PER_PTE; j++)
+		ptes[j] = p2m_view_pte(leaf);
+	paravirt_alloc_pte(&init_mm, PFN_DOWN(__pa(ptes)));
+	return ptes;
+}
+
+/*
+ * Build the linear view once the kernel page tables and memblock are up
+ * and before vmalloc is: it covers the whole tree (every pfn a leaf can
+ * ever be installed for), each GiB of it one PMD page. The area starts
+ * on a PUD boundary: libxenguest counts PMD entries from it when it
+ * drops a tail of identical ones. Without it only the MFN tree is there.
+ */
+static void __init xen_p2m_build_view(void)
+{
+	unsigned long size = p2m_live.nr_top * PMD_SIZE, off;
+
+	p2m_view_vm.flags = VM_ALLOC;
+	p2m_view_vm.size = ALIGN(size, PUD_SIZE);
+	vm_area_register_early(&p2m_view_vm, PUD_SIZE);
+
+	p2m_view_missing_pte = p2m_view_shared_pte(p2m_live.missing);
+	p2m_view_identity_pte = p2m_view_shared_pte(p2m_live.identity);
+	if (!p2m_view_missing_pte || !p2m_view_identity_pte)
+		goto fail;
+	for (off = 0; off < p2m_view_vm.size; off += PUD_SIZE) {
+		if (!populate_extra_pmd((unsigned long)p2m_view_vm.addr + off))
+			goto fail;
+		p2m_view_pmd_pages++;
+	}
+	if (p2m_tree_view_start(&p2m_live))
+		goto fail;
+	pr_info("linear view at %#lx, %lu MiB for %lu GiB of pfns, %lu page table pages\n",
+		(unsigned long)p2m_view_vm.addr, p2m_view_vm.size >> 20,
+		p2m_live.limit >> (30 - PAGE_SHIFT),
+		p2m_view_pmd_pages + 2 +
+		atomic_long_read(&p2m_live.nr_view_pages));
+	return;
+fail:
+	pr_err("no memory for the linear view: the toolstack gets the MFN tree only\n");
+}
 
 unsigned long get_phys_to_machine(unsigned long pfn)
 {
@@ -934,10 +1231,22 @@ unsigned long get_phys_to_machine(unsigned long pfn)
 }
 EXPORT_SYMBOL_GPL(get_phys_to_machine);
 
+/*
+ * The toolstack reads max_pfn leaves. The MFN tree reaches 512 GiB; the
+ * linear view, when there is one, the whole tree.
+ */
+static unsigned long xen_p2m_tools_max_pfn(void)
+{
+	unsigned long last = READ_ONCE(p2m_live.last_pfn);
+
+	if (p2m_live.view_on)
+		return last;
+	return min(last, P2M_TOOLS_TOP_SLOTS * P2M_MID_SPAN);
+}
+
 static void xen_p2m_publish_max_pfn(void)
 {
-	unsigned long last = min(READ_ONCE(p2m_live.last_pfn),
-				 P2M_TOOLS_TOP_SLOTS * P2M_MID_SPAN);
+	unsigned long last = xen_p2m_tools_max_pfn();
 
 	if (HYPERVISOR_shared_info != &xen_dummy_shared_info &&
 	    p2m_live.top_mfn && HYPERVISOR_shared_info->arch.max_pfn < last)
@@ -1050,6 +1359,7 @@ void __init xen_p2m_adopt_boot_list(void)
 
 	if (p2m_tree_adopt(&p2m_live))
 		panic("xen:p2m: no memory to copy the boot P2M\n");
+	xen_p2m_build_view();
 
 	pr_info("tree covers %lu GiB in %lu top page(s); brk used %lu of %lu pages (worst case for this boot %lu)\n",
 		p2m_live.limit >> (30 - PAGE_SHIFT),
@@ -1103,12 +1413,16 @@ void xen_setup_mfn_list_list(void)
 	else
 		arch->pfn_to_mfn_frame_list_list =
 			virt_to_mfn(p2m_live.top_mfn);
-	arch->max_pfn = min(p2m_live.last_pfn,
-			    P2M_TOOLS_TOP_SLOTS * P2M_MID_SPAN);
-	/* No linear P2M: the toolstack must walk the MFN tree. */
+	arch->max_pfn = xen_p2m_tools_max_pfn();
 	arch->p2m_generation = 0;
-	arch->p2m_vaddr = 0;
-	arch->p2m_cr3 = 0;
+	if (!p2m_live.view_on) {
+		/* The toolstack must walk the MFN tree. */
+		arch->p2m_vaddr = 0;
+		arch->p2m_cr3 = 0;
+		return;
+	}
+	arch->p2m_vaddr = (unsigned long)p2m_view_vm.addr;
+	arch->p2m_cr3 = xen_pfn_to_cr3(virt_to_mfn(swapper_pg_dir));
 }
 
 VISIBLE_IF_KUNIT bool xen_p2m_live(void)
@@ -1116,6 +1430,13 @@ VISIBLE_IF_KUNIT bool xen_p2m_live(void)
 	return xen_pv_domain() && READ_ONCE(xen_p2m_limit);
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_p2m_live);
+
+/* The live tree itself, for the KUnit cases that change it. */
+VISIBLE_IF_KUNIT __maybe_unused struct p2m_tree *xen_p2m_live_tree(void)
+{
+	return &p2m_live;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_p2m_live_tree);
 
 VISIBLE_IF_KUNIT int xen_p2m_check(char *buf, size_t len)
 {
@@ -1134,6 +1455,16 @@ VISIBLE_IF_KUNIT int xen_p2m_check(char *buf, size_t len)
 		snprintf(buf, len, "shared_info frame_list_list %#lx, p2m_top_mfn is mfn %#lx",
 			 HYPERVISOR_shared_info->arch.pfn_to_mfn_frame_list_list,
 			 mfn);
+		return -EINVAL;
+	}
+	if (p2m_live.view_on &&
+	    (HYPERVISOR_shared_info->arch.p2m_vaddr !=
+	     (unsigned long)p2m_view_vm.addr ||
+	     HYPERVISOR_shared_info->arch.p2m_cr3 !=
+	     xen_pfn_to_cr3(virt_to_mfn(swapper_pg_dir)))) {
+		snprintf(buf, len, "shared_info p2m_vaddr %#lx p2m_cr3 %#lx, not the linear view's",
+			 HYPERVISOR_shared_info->arch.p2m_vaddr,
+			 HYPERVISOR_shared_info->arch.p2m_cr3);
 		return -EINVAL;
 	}
 	return 0;
@@ -1263,6 +1594,17 @@ static int p2m_dump_show(struct seq_file *m, void *v)
 		   atomic_long_read(&p2m_live.nr_mid_mfns));
 	seq_printf(m, "brk_pages %lu alloc_failed %ld\n", p2m_brk_peak,
 		   atomic_long_read(&p2m_live.nr_alloc_failed));
+	if (!p2m_live.view_on) {
+		seq_puts(m, "linear none\n");
+		return 0;
+	}
+	seq_printf(m, "linear vaddr %#lx size %#lx pt_pages %lu pmd %lu pte %lu shared_pte 2 generation %lu\n",
+		   (unsigned long)p2m_view_vm.addr, p2m_view_vm.size,
+		   p2m_view_pmd_pages + 2 +
+		   atomic_long_read(&p2m_live.nr_view_pages),
+		   p2m_view_pmd_pages,
+		   atomic_long_read(&p2m_live.nr_view_pages),
+		   (unsigned long)HYPERVISOR_shared_info->arch.p2m_generation);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(p2m_dump);

@@ -53,6 +53,7 @@ typedef uint16_t domid_t;
 #undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #define noinline __attribute__((noinline))
+#define __maybe_unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -268,5 +269,48 @@ int HYPERVISOR_grant_table_op(unsigned int cmd, void *uop, unsigned int count);
 
 struct dentry;
 struct dentry *xen_init_debugfs(void);
+
+/*
+ * The linear view for the toolstack: x86 page tables and the early
+ * vmalloc area, live only (private trees have no view ops, or the test's).
+ */
+typedef struct { unsigned long pmd; } pmd_t;
+struct mm_struct;
+extern struct mm_struct init_mm;
+extern unsigned long swapper_pg_dir[];
+struct vm_struct {
+	unsigned long flags;
+	unsigned long size;
+	void *addr;
+};
+#define VM_ALLOC 0x2
+#define PTRS_PER_PTE 512
+#define PMD_SIZE (1UL << 21)
+#define PUD_SIZE (1UL << 30)
+#define PAGE_KERNEL_RO 0UL
+#define _KERNPG_TABLE 0x63UL
+#define PG_LEVEL_4K 1
+#define __pmd(x) ((pmd_t){ (x) })
+#define PTR_ALIGN_DOWN(p, a) \
+	((__typeof__(p))ALIGN_DOWN((unsigned long)(p), (a)))
+#define xen_pfn_to_cr3(pfn) ((unsigned long)(pfn) << 12)
+unsigned long __pa(const void *v);
+pte_t pfn_pte(unsigned long pfn, unsigned long prot);
+bool pte_present(pte_t pte);
+bool pte_write(pte_t pte);
+void set_pte(pte_t *ptep, pte_t pte);
+void set_pmd(pmd_t *pmdp, pmd_t pmd);
+pte_t *lookup_address(unsigned long va, unsigned int *level);
+pmd_t *lookup_pmd_address(unsigned long va);
+pmd_t *populate_extra_pmd(unsigned long va);
+void paravirt_alloc_pte(struct mm_struct *mm, unsigned long pfn);
+void vm_area_register_early(struct vm_struct *vm, size_t align);
+
+/* One thread per tree in user space: the view lock is never contended. */
+typedef struct { int locked; } spinlock_t;
+#define spin_lock_init(l) ((l)->locked = 0)
+#define spin_lock_irqsave(l, flags) ((flags) = 0, (l)->locked = 1)
+#define spin_unlock_irqrestore(l, flags) ((void)(flags), (l)->locked = 0)
+#define virt_wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
 #endif /* _NATIVE_KERNEL_H */

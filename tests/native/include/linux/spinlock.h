@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Native shim of <linux/spinlock.h>: everything is in native.h. */
+#include <native.h>
