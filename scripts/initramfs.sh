@@ -29,6 +29,8 @@ base_root() {
 	cp "$ROOT/rootfs/init" "$d/init"
 	cp "$ROOT/rootfs/bench.sh" "$d/bench.sh"
 	chmod 755 "$d/init" "$d/bench.sh"
+	mkdir -p "$d/xm"
+	cp "$ROOT/rootfs/script-lib.sh" "$d/xm/lib.sh"
 	cp "$work/xm-pattern" "$d/bin/xm-pattern"
 	cp "$work/xm-sysfs-fuzz" "$d/bin/xm-sysfs-fuzz"
 }

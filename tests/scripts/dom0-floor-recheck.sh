@@ -6,15 +6,7 @@
 # (it looks at the floor again every few seconds). Watched through the
 # keys it publishes in xenstore. Polls with shell builtins and tries a
 # failed command again (see dom0-floor-xenstore.sh).
-fail() {
-	echo "dom0-script FAILED: $*"
-	exit 1
-}
-try() {
-	"$@" && return 0
-	"$@" && return 0
-	"$@"
-}
+. /xm/lib.sh # fail, try
 # line WORD: the first line of the domU's console with WORD, or fail
 line() {
 	n=0

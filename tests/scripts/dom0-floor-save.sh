@@ -10,15 +10,7 @@
 # No "set -e": this platform's busybox now and then crashes at exec
 # (README), so a read-only command that fails is tried again; xl save and
 # xl restore run once.
-fail() {
-	echo "dom0-script FAILED: $*"
-	exit 1
-}
-try() {
-	"$@" && return 0
-	"$@" && return 0
-	"$@"
-}
+. /xm/lib.sh # fail, try
 # xl's own words, one report line each (not its progress meter)
 said() {
 	while IFS= read -r l; do

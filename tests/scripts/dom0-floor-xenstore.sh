@@ -8,16 +8,7 @@
 # No "set -e", and polling with shell builtins: this platform's busybox
 # now and then crashes at exec (README), so a command that fails is tried
 # again before the script gives up.
-fail() {
-	echo "dom0-script FAILED: $*"
-	exit 1
-}
-# try CMD...: CMD, up to three times
-try() {
-	"$@" && return 0
-	"$@" && return 0
-	"$@"
-}
+. /xm/lib.sh # fail, try
 
 id=$(try xl domid domu) || fail "xl domid domu"
 k=/local/domain/$id/data/balloon
