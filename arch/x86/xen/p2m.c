@@ -1094,6 +1094,18 @@ static pte_t *p2m_view_missing_pte;
 static pte_t *p2m_view_identity_pte;
 static unsigned long p2m_view_pmd_pages;
 
+/* The view's page-table pages: PMD pages, 2 shared PTE pages, 1 per real mid. */
+static unsigned long p2m_view_pt_pages(void)
+{
+	return p2m_view_pmd_pages + 2 + atomic_long_read(&p2m_live.nr_view_pages);
+}
+
+/* shared_info's p2m_cr3: the top page table that maps the view. */
+static unsigned long p2m_view_cr3(void)
+{
+	return xen_pfn_to_cr3(virt_to_mfn(swapper_pg_dir));
+}
+
 static unsigned long p2m_view_va(unsigned long pfn)
 {
 	return (unsigned long)p2m_view_vm.addr +
@@ -1138,13 +1150,12 @@ static void p2m_live_view_leaf(struct p2m_tree *t, unsigned long pfn,
 	unsigned long va = p2m_view_va(pfn);
 	unsigned int level;
 	pte_t *ptep = lookup_address(va, &level);
+	pte_t *ptes = ptep ? PTR_ALIGN_DOWN(ptep, PAGE_SIZE) : NULL;
 
 	/* A shared PTE page is never written: its slot has a real mid. */
 	if (WARN_ON_ONCE(!ptep || level != PG_LEVEL_4K ||
-			 PTR_ALIGN_DOWN(ptep, PAGE_SIZE) ==
-			 p2m_view_missing_pte ||
-			 PTR_ALIGN_DOWN(ptep, PAGE_SIZE) ==
-			 p2m_view_identity_pte))
+			 ptes == p2m_view_missing_pte ||
+			 ptes == p2m_view_identity_pte))
 		return;
 	set_pte(ptep, p2m_view_pte(leaf));
 }
@@ -1217,9 +1228,7 @@ static void __init xen_p2m_build_view(void)
 		goto fail;
 	pr_info("linear view at %#lx, %lu MiB for %lu GiB of pfns, %lu page table pages\n",
 		(unsigned long)p2m_view_vm.addr, p2m_view_vm.size >> 20,
-		p2m_live.limit >> (30 - PAGE_SHIFT),
-		p2m_view_pmd_pages + 2 +
-		atomic_long_read(&p2m_live.nr_view_pages));
+		p2m_live.limit >> (30 - PAGE_SHIFT), p2m_view_pt_pages());
 	return;
 fail:
 	pr_err("no memory for the linear view: the toolstack gets the MFN tree only\n");
@@ -1422,7 +1431,7 @@ void xen_setup_mfn_list_list(void)
 		return;
 	}
 	arch->p2m_vaddr = (unsigned long)p2m_view_vm.addr;
-	arch->p2m_cr3 = xen_pfn_to_cr3(virt_to_mfn(swapper_pg_dir));
+	arch->p2m_cr3 = p2m_view_cr3();
 }
 
 VISIBLE_IF_KUNIT bool xen_p2m_live(void)
@@ -1460,8 +1469,7 @@ VISIBLE_IF_KUNIT int xen_p2m_check(char *buf, size_t len)
 	if (p2m_live.view_on &&
 	    (HYPERVISOR_shared_info->arch.p2m_vaddr !=
 	     (unsigned long)p2m_view_vm.addr ||
-	     HYPERVISOR_shared_info->arch.p2m_cr3 !=
-	     xen_pfn_to_cr3(virt_to_mfn(swapper_pg_dir)))) {
+	     HYPERVISOR_shared_info->arch.p2m_cr3 != p2m_view_cr3())) {
 		snprintf(buf, len, "shared_info p2m_vaddr %#lx p2m_cr3 %#lx, not the linear view's",
 			 HYPERVISOR_shared_info->arch.p2m_vaddr,
 			 HYPERVISOR_shared_info->arch.p2m_cr3);
@@ -1600,9 +1608,7 @@ static int p2m_dump_show(struct seq_file *m, void *v)
 	}
 	seq_printf(m, "linear vaddr %#lx size %#lx pt_pages %lu pmd %lu pte %lu shared_pte 2 generation %lu\n",
 		   (unsigned long)p2m_view_vm.addr, p2m_view_vm.size,
-		   p2m_view_pmd_pages + 2 +
-		   atomic_long_read(&p2m_live.nr_view_pages),
-		   p2m_view_pmd_pages,
+		   p2m_view_pt_pages(), p2m_view_pmd_pages,
 		   atomic_long_read(&p2m_live.nr_view_pages),
 		   (unsigned long)HYPERVISOR_shared_info->arch.p2m_generation);
 	return 0;
