@@ -15,16 +15,55 @@ set -u
 
 what=${1:-all}
 results=()
+failures=()
 passed=0
 failed=0
-mkdir -p "$OUT/reports"
+mkdir -p "$OUT/reports" "$LOGS/check"
 
+# record PASS|FAIL NAME DESCRIPTION: one line of the summary. What a step
+# printed is kept in $LOGS/check/NAME.txt (see logged); a failure's is
+# digested after the summary by why_failed.
 record() {
 	results+=("$(printf '%-6s %-28s %s' "$1" "$2" "$3")")
 	if [ "$1" = PASS ]; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
+		failures+=("$2")
+	fi
+}
+
+# logged NAME COMMAND...: run COMMAND, show and keep what it prints in
+# $LOGS/check/NAME.txt; its exit status.
+logged() {
+	local name=$1
+	shift
+	"$@" 2>&1 | tee "$LOGS/check/$name.txt"
+	return "${PIPESTATUS[0]}"
+}
+
+# why_failed NAME: the lines that explain a failure, at the very end of
+# the output where a CI log's tail shows them: a boot test's failed
+# assertions, its console errors and, after a timeout, the console's last
+# lines; for any other step the last lines it printed.
+why_failed() {
+	local name=$1 kept=$LOGS/check/$1.txt report=$OUT/reports/$1.json
+	echo "FAIL $name (all it printed: $kept)"
+	if [ -f "$report" ] && grep -q '^---- boot test' "$kept" 2>/dev/null; then
+		grep -E '^  FAILED' "$kept" | head -8
+		python3 - "$report" "$LOGS/boot-$name.log" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for e in r['errors'][:4]:
+    print('  console (%s, %s): %s' % (e['where'], e['kind'], e.get('line', '')[:160]))
+if r.get('outcome') in ('timeout', 'qemu-failed'):
+    print('  last console lines (%s):' % sys.argv[2])
+    with open(sys.argv[2], errors='replace') as f:
+        for line in f.read().splitlines()[-6:]:
+            print('    ' + line[:160])
+PY
+	else
+		tail -n 12 "$kept" 2>/dev/null | sed 's/^/  /'
 	fi
 }
 
@@ -154,7 +193,7 @@ run_boot_test() {
 	(
 		# Each test file sets the boot knobs and defines verify(). A test
 		# with EXPECT_RESULT=FAIL must fail the way its verify() says.
-		unset KVERS BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS \
+		unset KVERS SCRUB BALLOON DOMU DOMU_BALLOON KUNIT_GLOB DOMU_KUNIT_GLOB HOLE TIMEOUT XM_ARGS \
 			DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT EXPECT_RESULT QEMU_CPU BOOT MAP_CUT DOMU_TYPE
 		MEM=3G
 		DOM0_MEM=1024M,max:2048M
@@ -200,7 +239,7 @@ run_knob_tests() {
 run_step() {
 	local name=$1 desc=$2
 	shift 2
-	if "$@"; then
+	if logged "$name" "$@"; then
 		record PASS "$name" "$desc"
 	else
 		record FAIL "$name" "$desc"
@@ -252,10 +291,11 @@ if [ "$what" = all ]; then
 	run_knob_tests
 fi
 
-# platform_crash_only NAME: the failed run shows a user process crashing
-# and no kernel error (BUG, WARN, Oops, panic, fault, Dom0 crashed). Such
-# crashes happen on this Xen-in-TCG platform with the upstream kernel too
-# (see README); one retry is allowed for them, and it is counted.
+# platform_crash_only NAME: the failed run shows a platform glitch (a user
+# process crashing, or xl missing a domU's shutdown that Xen shows) and no
+# kernel error (BUG, WARN, Oops, panic, fault, Dom0 crashed). Both happen
+# on this Xen-in-TCG platform (see README); one retry is allowed for them,
+# and it is counted.
 platform_crash_only() {
 	python3 - "$OUT/reports/$1.json" <<'PY'
 import json, sys
@@ -264,7 +304,7 @@ try:
 except (OSError, ValueError):
     sys.exit(1)
 kernel = [e for e in r['errors'] if e['kind'] != 'timeout']
-sys.exit(0 if r.get('user_crashes') and not kernel else 1)
+sys.exit(0 if (r.get('user_crashes') or r.get('platform_events')) and not kernel else 1)
 PY
 }
 
@@ -284,12 +324,13 @@ for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 			continue
 		fi
 		ran_reports+=("$OUT/reports/$name.json")
-		if KVER=$kver run_boot_test "$t" "$name"; then
+		if KVER=$kver logged "$name" run_boot_test "$t" "$name"; then
 			record PASS "$name" "$desc"
-		elif platform_crash_only "$name" && echo "---- retrying $name once: a user process crashed (platform)" &&
-			cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" && KVER=$kver run_boot_test "$t" "$name"; then
+		elif platform_crash_only "$name" && echo "---- retrying $name once: a platform glitch (see its report)" &&
+			cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" &&
+			KVER=$kver logged "$name" run_boot_test "$t" "$name"; then
 			retried=$((retried + 1))
-			record PASS "$name" "$desc (retried once after a user-space crash: $LOGS/boot-$name.first.log)"
+			record PASS "$name" "$desc (retried once after a platform glitch: $LOGS/boot-$name.first.log)"
 		else
 			record FAIL "$name" "$desc (log: $LOGS/boot-$name.log)"
 		fi
@@ -300,7 +341,7 @@ echo
 echo "================ make check summary ================"
 printf '%s\n' "${results[@]}"
 echo "===================================================="
-echo "boot tests retried after a platform user-space crash: $retried"
+echo "boot tests retried after a platform glitch: $retried"
 # kunit.py's raw log counts only when this run wrote it.
 kunit_log=$(build_dir kunit)/test.log
 if [ "$what" != all ] || [ ! -f "$kunit_log" ] || [ "$(stat -c %Y "$kunit_log")" -lt "$T0" ]; then
@@ -308,5 +349,11 @@ if [ "$what" != all ] || [ ! -f "$kunit_log" ] || [ "$(stat -c %Y "$kunit_log")"
 fi
 python3 "$ROOT/scripts/summary.py" --failed "$failed" ${kunit_log:+--kunit-log "$kunit_log"} \
 	"${ran_reports[@]}"
+if [ "$failed" -gt 0 ]; then
+	echo "---------------- why it failed ----------------"
+	for f in "${failures[@]}"; do
+		why_failed "$f"
+	done
+fi
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
