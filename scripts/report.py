@@ -113,7 +113,7 @@ def parse(log_lines, outcome, qemu_err=''):
          'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
          'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
          'stats': {}, 'kunit_stats': {}, 'script': None, 'shell_ended': False,
-         'bootloader': None}
+         'bootloader': None, 'platform_events': []}
     dom0_lines, domu_lines = [], []
     for raw in log_lines:
         line = strip(raw)
@@ -233,6 +233,8 @@ def parse(log_lines, outcome, qemu_err=''):
                 d.update({k: v for k, v in kv(rest).items()})
             elif word == 'domu-error':
                 d['error'] = rest.strip()
+            elif word == 'domu-platform':
+                r['platform_events'].append(rest.strip())
             elif word in ('domu-save', 'domu-restore', 'domu-disk-image'):
                 d[word[5:].replace('-', '_')] = kv(rest)
         elif word == 'dom0-foreign-runs':
@@ -478,6 +480,8 @@ def show(r, name, settings):
         p('User-space crashes (platform, see README): %d' % len(r['user_crashes']))
         for line in r['user_crashes'][:5]:
             p('  ' + line)
+    for line in r['platform_events']:
+        p('Toolstack glitch (platform, see README): ' + line)
     if r['errors']:
         p('Errors:')
         for e in r['errors'][:20]:
