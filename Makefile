@@ -62,6 +62,8 @@ help:
 	@echo '  BOOT=direct|grub          grub: Xen, kernel and initramfs from a GRUB ISO, like a real host'
 	@echo '  MAP_CUT="start-end ..."   (BOOT=grub) ranges GRUB cutmem removes from the map Xen gets;'
 	@echo '                            at most 64: Xen 4.17 itself hits a BUG from ~100 cut RAM regions'
+	@echo '  SCRUB=yes|no              no: Xen bootscrub=0, dom0 and domU xen_scrub_pages=0 (zeroing'
+	@echo '                            a page costs ~80 us under TCG; the layout tests use no)'
 	@echo 'Every knob is checked before anything is built or booted.'
 	@echo 'Logs: out/logs/  Cache (kernel trees, builds, Xen): $${XENMEM_CACHE:-~/.cache/xenp2m}'
 

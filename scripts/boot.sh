@@ -18,6 +18,10 @@
 #   BOOT=direct|grub  MAP_CUT="start-end ..."  (grub: Xen, kernel and
 #   initramfs on a GRUB ISO like a real host; cutmem removes MAP_CUT
 #   ranges from the firmware map Xen gets)
+#   SCRUB=yes|no  (no: Xen leaves free RAM unscrubbed at boot, bootscrub=0,
+#   and dom0 and its domU do not zero the pages they give back,
+#   xen_scrub_pages=0;
+#   under TCG zeroing costs ~80 us a page, most of a dom0 layout test)
 #   QEMU_CPU= QEMU_SMP= QEMU_ACCEL= XEN_ARGS=  (platform experiments)
 # Exit status: 0 PASS, 1 FAIL, 2 a knob refused (nothing booted).
 set -eu
@@ -37,11 +41,12 @@ DOMU_SCRIPT=${DOMU_SCRIPT:-}
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-120}
 SHELL_MODE=${SHELL_MODE:-}
 BOOT=${BOOT:-direct}
+SCRUB=${SCRUB:-yes}
 MAP_CUT=${MAP_CUT:-}
 NAME=${NAME:-run}
 REPORT=${REPORT:-}
 export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU DOMU_BALLOON DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT \
-	BOOT MAP_CUT
+	BOOT MAP_CUT SCRUB
 python3 "$ROOT/scripts/knobs.py" || exit 2
 # A user's script may run SCRIPT_TIMEOUT seconds on top of the usual boot.
 TIMEOUT=${TIMEOUT:-$((300 + ((${#DOM0_SCRIPT} > 0) + (${#DOMU_SCRIPT} > 0)) * SCRIPT_TIMEOUT))}
@@ -83,6 +88,10 @@ if [ -n "$DOM0_SCRIPT$DOMU_SCRIPT" ]; then
 	dom0_args="$dom0_args xmscripttimeout=$SCRIPT_TIMEOUT"
 fi
 xen_args="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all noreboot dom0_mem=$DOM0_MEM ${XEN_ARGS:-}"
+if [ "$SCRUB" = no ]; then
+	xen_args="$xen_args bootscrub=0"
+	dom0_args="$dom0_args xen_scrub_pages=0"
+fi
 
 # grub_iso ISO: a GRUB 2 rescue ISO that boots Xen with our kernel and
 # initramfs as multiboot2 modules, the MAP_CUT ranges cut out first
@@ -119,7 +128,7 @@ fi
 # One QEMU at a time on this machine: two TCG guests on 2 cores slow each
 # other down until their timeouts fire.
 take_lock 7 "$CACHE/qemu.lock" boot "another boot on this machine ($NAME)"
-step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}, boot $BOOT"
+step boot "$NAME: Xen dom0_mem=$DOM0_MEM, QEMU -m $MEM${HOLE:+ max-ram-below-4g=$HOLE}, kernel $KERNEL${BALLOON:+, balloon $BALLOON}${DOMU:+, domU $DOMU}, boot $BOOT, scrub $SCRUB"
 step boot "serial log: $log"
 : >"$log"
 # A PVH domU runs under Xen's SVM on QEMU's emulated SVM, which lacks
@@ -181,7 +190,7 @@ python3 "$ROOT/scripts/report.py" --log "$log" --outcome "$outcome" --name "$NAM
 	--setting "dom0_mem=$DOM0_MEM" --setting "balloon=$BALLOON" \
 	--setting "domu=$DOMU" --setting "domu_type=${DOMU_TYPE:-pv}" --setting "domu_balloon=$DOMU_BALLOON" \
 	--setting "dom0_script=$DOM0_SCRIPT" --setting "domu_script=$DOMU_SCRIPT" \
-	--setting "boot=$BOOT" --setting "map_cut=$MAP_CUT" \
+	--setting "boot=$BOOT" --setting "map_cut=$MAP_CUT" --setting "scrub=$SCRUB" \
 	--qemu-err "$qemu_err" ${REPORT:+--json "$REPORT"}
 rc=$?
 if [ $rc -ne 0 ] && [ -s "$log" ]; then

@@ -168,6 +168,9 @@ def check(env):
         if get(knob) and not domu:
             bad.append((knob, get(knob), 'needs a domU; set DOMU= too (e.g. DOMU=memory=128)'))
 
+    if get('SCRUB', 'yes') not in ('yes', 'no'):
+        bad.append(('SCRUB', get('SCRUB'), 'accepted: yes (Xen and dom0 zero free pages, '
+                    'the default) or no'))
     if get('BOOT', 'direct') not in ('direct', 'grub'):
         bad.append(('BOOT', get('BOOT'), 'accepted: direct (QEMU loads Xen) or grub (a GRUB '
                     'ISO, like a real host)'))
