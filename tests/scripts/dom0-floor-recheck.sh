@@ -6,7 +6,7 @@
 # (it looks at the floor again every few seconds). Watched through the
 # keys it publishes in xenstore. Polls with shell builtins and tries a
 # failed command again (see dom0-floor-xenstore.sh).
-. /xm/lib.sh # fail, try
+. /xm/lib.sh # fail, try, domu_home, key
 # line WORD: the first line of the domU's console with WORD, or fail
 line() {
 	n=0
@@ -26,8 +26,7 @@ value() {
 	done
 }
 
-id=$(try xl domid domu) || fail "xl domid domu"
-key() { try xenstore-read "/local/domain/$id/data/balloon/$1" 2>/dev/null || echo missing; }
+domu_home || fail "xl domid domu"
 
 line 'domu-held ' >/dev/null || fail "the domU did not report its 24 MiB"
 try xl mem-set domu 8m || fail "xl mem-set domu 8m"

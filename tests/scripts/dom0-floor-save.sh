@@ -10,7 +10,7 @@
 # No "set -e": this platform's busybox now and then crashes at exec
 # (README), so a read-only command that fails is tried again; xl save and
 # xl restore run once.
-. /xm/lib.sh # fail, try
+. /xm/lib.sh # fail, try, domu_home, key, wait_key
 # xl's own words, one report line each (not its progress meter)
 said() {
 	while IFS= read -r l; do
@@ -30,9 +30,7 @@ alive() {
 	return 1
 }
 
-id=$(try xl domid domu) || fail "xl domid domu"
-k=/local/domain/$id/data/balloon
-key() { try xenstore-read "$k/$1" 2>/dev/null || echo missing; }
+domu_home || fail "xl domid domu"
 sleep 2
 echo "floor-held id=$id target_kb=$(key target_kb) current_kb=$(key current_kb)" \
 	"floor_kb=$(key floor_kb) stop_reason=$(key stop_reason)"
@@ -54,12 +52,7 @@ alive floor-end || fail "the domU is gone"
 
 # Up to 100 MiB (Xen's limit follows, 101 MiB): the domU fits now.
 try xl mem-set domu 100m || fail "xl mem-set domu 100m"
-n=0
-while [ "$(key current_kb)" != 102400 ]; do
-	n=$((n + 1))
-	[ $n -le 60 ] || fail "current_kb stayed at $(key current_kb), not 102400"
-	sleep 0.5
-done
+wait_key current_kb 102400 60
 echo "up-held current_kb=$(key current_kb) stop_reason=$(key stop_reason)"
 t=$(date +%s)
 xl save domu /tmp/up.save >/tmp/up-save.log 2>&1

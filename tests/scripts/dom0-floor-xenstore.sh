@@ -8,11 +8,9 @@
 # No "set -e", and polling with shell builtins: this platform's busybox
 # now and then crashes at exec (README), so a command that fails is tried
 # again before the script gives up.
-. /xm/lib.sh # fail, try
+. /xm/lib.sh # fail, try, domu_home, key, wait_key
 
-id=$(try xl domid domu) || fail "xl domid domu"
-k=/local/domain/$id/data/balloon
-key() { try xenstore-read "$k/$1" 2>/dev/null || echo missing; }
+domu_home || fail "xl domid domu"
 # xl list's Mem column: Xen's count of the domain's pages, in MiB.
 xen_mib() {
 	try xl list domu >/tmp/xl-list.txt
@@ -72,12 +70,7 @@ timeout 25 xenstore-watch "$k/current_kb" >/tmp/watch.log 2>&1 &
 sleep 1
 t=$(date +%s)
 try xl mem-set domu 100m || fail "xl mem-set domu 100m"
-n=0
-while [ "$(key current_kb)" != 102400 ]; do
-	n=$((n + 1))
-	[ $n -le 40 ] || fail "current_kb stayed at $(key current_kb), not 102400"
-	sleep 0.5
-done
+wait_key current_kb 102400 40
 moved=$(($(date +%s) - t))
 sleep 3
 wait
