@@ -227,11 +227,15 @@ run_boot_test() {
 # one line naming the knob, before anything is built or booted.
 run_knob_tests() {
 	local name args want
+	# Fields trimmed by read (IFS), never globbed: a pattern's ".*"
+	# would match the checkout's dot files.
 	while IFS='|' read -r name args want; do
+		read -r name <<<"$name"
+		read -r args <<<"$args"
+		read -r want <<<"$want"
 		case $name in '#'* | '') continue ;; esac
-		name=$(echo $name)
-		run_step "knob-$name" "make run $(echo $args) is refused with one line, nothing built" \
-			"$ROOT/scripts/knob-test.sh" "$(echo $args)" "$(echo $want)"
+		run_step "knob-$name" "make run $args is refused with one line, nothing built" \
+			"$ROOT/scripts/knob-test.sh" "$args" "$want"
 	done <"$ROOT/tests/knobs.txt"
 }
 
