@@ -634,6 +634,28 @@ static void map_without_ram_is_fatal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count_problems(c->plan, XEN_MEMPLAN_NO_RAM), 1U);
 }
 
+/*
+ * More problems than the list holds, then the fatal one: the list still
+ * says why (the boot's panic prints only the list).
+ */
+static void fatal_reason_kept_past_a_full_list(struct kunit *test)
+{
+	struct ms_ctx *c = test->priv;
+	struct e820_entry map[XEN_MEMPLAN_MAX_PROBLEMS + 4];
+	struct xen_memplan_input in = {
+		.map = map, .nr_map = ARRAY_SIZE(map), .nr_pages = 0x1000,
+		.pfn_limit = LIMIT_64T, .p2m_limit = XEN_MEMPLAN_NO_LIMIT,
+	};
+	unsigned int i;
+
+	/* Reserved entries off page boundaries: one warning each, no RAM. */
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		map[i] = (struct e820_entry){ i * 0x2000 + 0x10, 0x800, RES };
+	KUNIT_EXPECT_EQ(test, xen_memplan_build(&in, c->plan), -EINVAL);
+	KUNIT_EXPECT_GT(test, c->plan->nr_problems, XEN_MEMPLAN_MAX_PROBLEMS);
+	KUNIT_EXPECT_EQ(test, count_problems(c->plan, XEN_MEMPLAN_NO_RAM), 1U);
+}
+
 /* ---- Invariants ---- */
 
 struct span {
@@ -1546,6 +1568,7 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(no_ram_above_releases_and_says_so),
 	KUNIT_CASE(dom0_unusable_is_ram_domu_keeps_hole),
 	KUNIT_CASE(map_without_ram_is_fatal),
+	KUNIT_CASE(fatal_reason_kept_past_a_full_list),
 	KUNIT_CASE(table_maps_satisfy_invariants),
 	KUNIT_CASE(random_maps_satisfy_invariants),
 	KUNIT_CASE(maps_of_131_1000_3200_entries),

@@ -74,19 +74,18 @@ static void __memplan memplan_note(struct xen_memplan *plan,
 				   enum xen_memplan_problem_kind kind,
 				   int a, int b, u64 start, u64 end)
 {
-	struct xen_memplan_problem *p;
+	bool fatal = kind == XEN_MEMPLAN_NO_RAM || kind == XEN_MEMPLAN_TOO_MANY;
+	unsigned int n = plan->nr_problems++;
 
-	if (plan->nr_problems < XEN_MEMPLAN_MAX_PROBLEMS) {
-		p = &plan->problem[plan->nr_problems];
-		p->kind = kind;
-		p->a = a;
-		p->b = b;
-		p->start = start;
-		p->end = end;
+	/* A full list gives its last slot to why the map has no reading. */
+	if (n >= XEN_MEMPLAN_MAX_PROBLEMS) {
+		if (!fatal)
+			return;
+		n = XEN_MEMPLAN_MAX_PROBLEMS - 1;
 	}
-	plan->nr_problems++;
-	if (kind == XEN_MEMPLAN_NO_RAM || kind == XEN_MEMPLAN_TOO_MANY)
-		plan->fatal = true;
+	plan->problem[n] = (struct xen_memplan_problem){
+		.kind = kind, .a = a, .b = b, .start = start, .end = end };
+	plan->fatal |= fatal;
 }
 
 static bool __memplan memplan_full(struct xen_memplan *plan, unsigned int nr,

@@ -126,7 +126,8 @@ struct xen_memplan {
 	unsigned int nr_unusable;
 
 	struct xen_memplan_problem problem[XEN_MEMPLAN_MAX_PROBLEMS];
-	unsigned int nr_problems;	/* may exceed the array: counted */
+	/* May exceed the array: counted. A fatal one is always kept. */
+	unsigned int nr_problems;
 
 	unsigned long initial_end;	/* min(nr_pages, pfn_limit) */
 	unsigned long hole_pages;	/* RAM pages under holes < initial_end */
