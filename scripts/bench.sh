@@ -44,7 +44,7 @@ build_module() {
 	step bench "building xm_bench.ko against $obj"
 	(
 		take_build_lock bench
-		make -C "$obj" ARCH=x86_64 CC="ccache gcc" M="$mod/src" modules
+		make -C "$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" M="$mod/src" modules
 	) >"$log" 2>&1 || fail_with_log "$log" "xm_bench.ko for $k"
 	cp "$mod/src/xm_bench.ko" "$mod/root/lib/modules/"
 	pack_cpio "$mod/root" >>"$(initramfs_path "$k")"

@@ -27,10 +27,6 @@ obj=$(build_dir "$flavour")
 log=$LOGS/build-$flavour$TAG_SUFFIX.log
 mkdir -p "$obj"
 
-kmake() {
-	make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
-}
-
 configure() {
 	local want have
 	want=$(cat $fragments | sha1sum | cut -d' ' -f1)
@@ -38,11 +34,11 @@ configure() {
 	[ "$want" = "$have" ] && [ -f "$obj/.config" ] && return 0
 	step build "configuring $flavour$TAG_SUFFIX: tinyconfig + $(for f in $fragments; do basename "$f"; done | tr '\n' ' ')"
 	{
-		kmake tinyconfig
+		kmake "$src" "$obj" tinyconfig
 		# shellcheck disable=SC2086
 		KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
 			-m -O "$obj" "$obj/.config" $fragments
-		kmake olddefconfig
+		kmake "$src" "$obj" olddefconfig
 	} >"$log" 2>&1 || fail_with_log "$log" "kernel configuration"
 	# Every option a fragment asks for must have survived olddefconfig.
 	local missing
@@ -60,7 +56,7 @@ objects_built() {
 compile() {
 	step build "compiling $flavour$TAG_SUFFIX $targets (log: $log)"
 	# shellcheck disable=SC2086
-	kmake -j"$(nproc)" $targets >>"$log" 2>&1 &
+	kmake "$src" "$obj" -j"$(nproc)" $targets >>"$log" 2>&1 &
 	wait_with_progress $! 20 build objects_built ||
 		fail_with_log "$log" "kernel build ($flavour)"
 }

@@ -64,13 +64,10 @@ take_build_lock deb
 "$ROOT/scripts/tree.sh"
 mkdir -p "$obj" "$dest"
 : >"$log"
-kmake() {
-	make -C "$SRC_OURS" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
-}
 
 if [ "$mode" = fragment ]; then
 	step deb "config: tinyconfig + configs/xen.config"
-	kmake tinyconfig >>"$log" 2>&1
+	kmake "$SRC_OURS" "$obj" tinyconfig >>"$log" 2>&1
 	KCONFIG_CONFIG="$obj/.config" "$SRC_OURS/scripts/kconfig/merge_config.sh" -m -O "$obj" \
 		"$obj/.config" "$ROOT/configs/xen.config" >>"$log" 2>&1
 else
@@ -95,10 +92,10 @@ else
 		--enable XEN_GNTDEV --enable XEN_GRANT_DEV_ALLOC --enable XEN_PRIVCMD \
 		--enable XEN_BLKDEV_BACKEND --enable XEN_BLKDEV_FRONTEND --enable BLK_DEV_LOOP
 fi
-kmake olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
+kmake "$SRC_OURS" "$obj" olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
 if [ "${DEB_ONLY:-}" = boot ]; then
 	step deb "bzImage only, no modules (log: $log)"
-	kmake -j"$(nproc)" bzImage >>"$log" 2>&1 &
+	kmake "$SRC_OURS" "$obj" -j"$(nproc)" bzImage >>"$log" 2>&1 &
 	wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bzImage"
 	# boot.sh and initramfs.sh find a flavour's kernel in build-<flavour>.
 	ln -sfn build-deb/obj "$CLONE_DIR/build-debcfg"
@@ -108,8 +105,8 @@ if [ "${DEB_ONLY:-}" = boot ]; then
 fi
 if [ "${DEB_ONLY:-}" = ours ]; then
 	step deb "compiling arch/x86/xen, drivers/xen and xenmem only (log: $log)"
-	kmake -j"$(nproc)" prepare >>"$log" 2>&1 || fail_with_log "$log" "make prepare"
-	kmake -j"$(nproc)" W=1 arch/x86/xen/ drivers/xen/ xenmem/ >>"$log" 2>&1 &
+	kmake "$SRC_OURS" "$obj" -j"$(nproc)" prepare >>"$log" 2>&1 || fail_with_log "$log" "make prepare"
+	kmake "$SRC_OURS" "$obj" -j"$(nproc)" W=1 arch/x86/xen/ drivers/xen/ xenmem/ >>"$log" 2>&1 &
 	wait_with_progress $! 30 deb objects_built || fail_with_log "$log" "our directories"
 	# Warnings in the files we own (upstream's own files there are not ours).
 	ours=$(cd "$ROOT" && find arch drivers include -name '*.[ch]' | sed 's/\./\\./g' | paste -sd'|')
@@ -120,7 +117,7 @@ if [ "${DEB_ONLY:-}" = ours ]; then
 fi
 step deb "bindeb-pkg -j$(nproc) (log: $log)"
 rm -f "$CLONE_DIR"/build-deb/*.deb
-kmake -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
+kmake "$SRC_OURS" "$obj" -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
 wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bindeb-pkg"
 rm -f "$dest"/*.deb
 mv "$CLONE_DIR"/build-deb$KVER_SUFFIX/*.deb "$dest/"

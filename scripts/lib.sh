@@ -79,6 +79,15 @@ wait_with_progress() {
 BUILD_TAG=${BUILD_TAG:-}
 TAG_SUFFIX=$KVER_SUFFIX${BUILD_TAG:+-$BUILD_TAG}
 
+# kmake SRC OBJ ARGS...: Kbuild in tree SRC with objects in OBJ, called
+# the one way every script does: the same CC and HOSTCC everywhere, or the
+# next build finds its host tools changed and compiles everything again
+kmake() {
+	local src=$1 obj=$2
+	shift 2
+	make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+}
+
 # The kernel build directory of a flavour: ours, baseline or kunit.
 # The baseline builds the shared pristine tree, so its directory is shared.
 build_dir() {

@@ -11,8 +11,7 @@ take_build_lock sparse
 "$ROOT/scripts/tree.sh"
 targets=$(grep -E '^(arch|drivers|xenmem)/.*\.c$' "$SRC_OURS/.xenmem-manifest" | sed 's/\.c$/.o/')
 step sparse "make C=2 on: $(echo $targets)"
-make -C "$SRC_OURS" O="$obj" ARCH=x86_64 CC="ccache gcc" C=2 CHECK=sparse \
-	$targets >"$log" 2>&1 || fail_with_log "$log" "sparse build"
+kmake "$SRC_OURS" "$obj" C=2 CHECK=sparse $targets >"$log" 2>&1 || fail_with_log "$log" "sparse build"
 ours=$(grep -E '^(arch|drivers|xenmem)/.*\.c$' "$SRC_OURS/.xenmem-manifest" | paste -sd'|')
 warnings=$(grep -E "^($ours):[0-9]+:[0-9]+: (warning|error)" "$log" || true)
 if [ -n "$warnings" ]; then
