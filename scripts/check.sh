@@ -295,12 +295,12 @@ if [ "$what" = all ]; then
 	run_knob_tests
 fi
 
-# platform_crash_only NAME: the failed run shows a platform glitch (a user
+# platform_glitch_only NAME: the failed run shows a platform glitch (a user
 # process crashing, or xl missing a domU's shutdown that Xen shows) and no
 # kernel error (BUG, WARN, Oops, panic, fault, Dom0 crashed). Both happen
 # on this Xen-in-TCG platform (see README); one retry is allowed for them,
 # and it is counted.
-platform_crash_only() {
+platform_glitch_only() {
 	python3 - "$OUT/reports/$1.json" <<'PY'
 import json, sys
 try:
@@ -330,7 +330,7 @@ for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 		ran_reports+=("$OUT/reports/$name.json")
 		if KVER=$kver logged "$name" run_boot_test "$t" "$name"; then
 			record PASS "$name" "$desc"
-		elif platform_crash_only "$name" && echo "---- retrying $name once: a platform glitch (see its report)" &&
+		elif platform_glitch_only "$name" && echo "---- retrying $name once: a platform glitch (see its report)" &&
 			cp "$LOGS/boot-$name.log" "$LOGS/boot-$name.first.log" &&
 			KVER=$kver logged "$name" run_boot_test "$t" "$name"; then
 			retried=$((retried + 1))
