@@ -288,8 +288,11 @@ static void hole_not_2m_aligned_remaps_ram_above(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p->balloon_pages, 0x23400UL);
 	KUNIT_ASSERT_EQ(test, p->nr_extra, 1U);
 	expect_range(test, &p->extra[0], 0x7d100, 0xc0000);
-	/* Split leaf at 2001 MiB; remap targets: mid 2 and leaves 1000-1253. */
-	KUNIT_EXPECT_EQ(test, p->brk_identity, 1UL);
+	/*
+	 * Identity above the boot list (1.5 GiB): the mid of GiB 1 and the
+	 * split leaf at 2001 MiB; remap targets: mid 2 and leaves 1000-1253.
+	 */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 2UL);
 	KUNIT_EXPECT_EQ(test, p->brk_remap, 255UL);
 }
 
@@ -552,7 +555,8 @@ static void nr_pages_not_multiple_of_512_tail_is_extra(struct kunit *test)
 	expect_range(test, &p->extra[0], 0x26733, 0x27000);
 	KUNIT_ASSERT_EQ(test, p->nr_identity, 1U);
 	expect_range(test, &p->identity[0], 0x27000, XEN_MEMPLAN_NO_LIMIT);
-	KUNIT_EXPECT_EQ(test, p->brk_identity, 0UL);
+	/* Past the boot list's last leaf: whole leaves, in GiB 0's mid. */
+	KUNIT_EXPECT_EQ(test, p->brk_identity, 1UL);
 }
 
 static const struct e820_entry low_hole[] = {

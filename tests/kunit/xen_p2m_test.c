@@ -24,7 +24,7 @@
 
 #define GIB_PFNS	(1UL << (30 - PAGE_SHIFT))
 #define MIB_PFNS	(1UL << (20 - PAGE_SHIFT))
-#define TEST_MAX_PAGES	4096
+#define TEST_MAX_PAGES	17000	/* the mids of a 16 TiB graft, and some */
 #define RAM_MFN(pfn)	((pfn) + 0x100000UL)
 
 struct p2m_test_ctx {
@@ -35,6 +35,7 @@ struct p2m_test_ctx {
 	long live_pages;		/* pages handed out and not freed */
 	unsigned long nr_gets;		/* get_page() calls so far */
 	unsigned long fail_at;		/* fail this get_page() call; 0: none */
+	unsigned int next_slot;		/* no free slot of pages[] below */
 	unsigned int faults;		/* failures injected by fail_at */
 	void *pages[TEST_MAX_PAGES];	/* for freeing in exit */
 	char msg[160];
@@ -67,13 +68,14 @@ static void *test_alloc(struct p2m_tree *t)
 	}
 	if (ctx->budget == 0)
 		goto out;
-	for (i = 0; i < TEST_MAX_PAGES; i++) {
+	for (i = ctx->next_slot; i < TEST_MAX_PAGES; i++) {
 		if (ctx->pages[i])
 			continue;
 		page = (void *)__get_free_page(GFP_ATOMIC);
 		if (!page)
 			goto out;
 		ctx->pages[i] = page;
+		ctx->next_slot = i + 1;
 		ctx->live_pages++;
 		if (ctx->budget > 0)
 			ctx->budget--;
@@ -93,6 +95,7 @@ static void test_free(struct p2m_tree *t, void *page)
 	for (i = 0; i < TEST_MAX_PAGES; i++) {
 		if (ctx->pages[i] == page) {
 			ctx->pages[i] = NULL;
+			ctx->next_slot = min(ctx->next_slot, i);
 			ctx->live_pages--;
 			free_page((unsigned long)page);
 			break;
@@ -200,7 +203,7 @@ static int xen_p2m_test_init(struct kunit *test)
 {
 	struct p2m_test_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kvzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	spin_lock_init(&ctx->lock);
@@ -218,21 +221,12 @@ static void xen_p2m_test_exit(struct kunit *test)
 	for (i = 0; i < TEST_MAX_PAGES; i++)
 		if (ctx->pages[i])
 			free_page((unsigned long)ctx->pages[i]);
-	kfree(ctx);
+	kvfree(ctx);
 }
 
 static struct p2m_tree *tree(struct kunit *test)
 {
 	return &((struct p2m_test_ctx *)test->priv)->t;
-}
-
-/* Set one entry, giving the tree the pages it needs first. */
-static bool p2m_tree_set_alloc(struct p2m_tree *t, unsigned long pfn,
-			       unsigned long mfn)
-{
-	if (p2m_tree_set(t, pfn, mfn))
-		return true;
-	return !p2m_tree_populate(t, pfn) && p2m_tree_set(t, pfn, mfn);
 }
 
 static int check(struct kunit *test)
@@ -252,8 +246,8 @@ static void fill_ram(struct kunit *test, unsigned long start,
 	unsigned long pfn;
 
 	for (pfn = start; pfn < end; pfn++)
-		KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(tree(test), pfn,
-							   RAM_MFN(pfn)));
+		KUNIT_ASSERT_TRUE(test, p2m_tree_store(tree(test), pfn,
+						       RAM_MFN(pfn)));
 }
 
 static long mids(struct kunit *test)
@@ -287,7 +281,7 @@ static void ram_entry_reads_back_neighbours_stay_missing(struct kunit *test)
 {
 	struct p2m_tree *t = tree(test);
 
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5, 0x1234));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, 5, 0x1234));
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 5), 0x1234UL);
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 4), INVALID_P2M_ENTRY);
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 6), INVALID_P2M_ENTRY);
@@ -315,8 +309,8 @@ static void foreign_entry_reads_foreign_frame(struct kunit *test)
 {
 	struct p2m_tree *t = tree(test);
 
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 0x300,
-						   FOREIGN_FRAME(0x99UL)));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, 0x300,
+					       FOREIGN_FRAME(0x99UL)));
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0x300), FOREIGN_FRAME(0x99UL));
 	KUNIT_EXPECT_EQ(test, p2m_entry_kind(p2m_tree_lookup(t, 0x300)),
 			P2M_KIND_FOREIGN);
@@ -458,6 +452,172 @@ static void boot_list_must_be_page_aligned(struct kunit *test)
 	free_page((unsigned long)list);
 }
 
+/* ---- the boot phase: Xen's list answers until memblock is up ---- */
+
+static void boot_list_answers_until_boot_end(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	struct p2m_tree *t = tree(test);
+	unsigned long nr = 615 * MIB_PFNS;	/* 307.5 leaves */
+	unsigned long span = ALIGN(nr, P2M_PER_PAGE), pfn;
+	unsigned long hole_s = 100 * MIB_PFNS + 7, hole_e = 300 * MIB_PFNS;
+	unsigned long *list = vmalloc(span * sizeof(*list));
+	long pages = ctx->live_pages;
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	for (pfn = 0; pfn < span; pfn++)
+		list[pfn] = pfn < nr ? RAM_MFN(pfn) : 0xabcdUL;
+	KUNIT_ASSERT_EQ(test, p2m_tree_boot(t, list, nr), 0);
+	KUNIT_EXPECT_EQ(test, p2m_tree_boot(t, list, nr), -EINVAL);
+
+	/* Below nr_pages the list is read and written: no page taken. */
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_TRUE(test, p2m_tree_store(t, 5, INVALID_P2M_ENTRY));
+	KUNIT_EXPECT_EQ(test, list[5], INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, hole_s, hole_e),
+			hole_e - hole_s);
+	KUNIT_EXPECT_EQ(test, list[hole_s], IDENTITY_FRAME(hole_s));
+	KUNIT_EXPECT_EQ(test, ctx->live_pages, pages);
+
+	/* From the list's tail on, up to 3 GiB: the tree, one mid only. */
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, nr + 3, 3 * GIB_PFNS),
+			3 * GIB_PFNS - nr - 3);
+	KUNIT_EXPECT_EQ(test, list[nr + 3], IDENTITY_FRAME(nr + 3));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 2 * GIB_PFNS),
+			IDENTITY_FRAME(2 * GIB_PFNS));
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, leaves(test), 0);
+
+	KUNIT_ASSERT_EQ(test, p2m_tree_boot_end(t), 0);
+	memset(list, 0x5a, span * sizeof(*list));
+	vfree(list);
+	KUNIT_EXPECT_EQ(test, t->boot_nr, 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed), 0);
+	/* 308 leaves less the hole's 99 whole ones, now the sentinel. */
+	KUNIT_EXPECT_EQ(test, leaves(test), 308 - 99);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 0), RAM_MFN(0));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 5), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole_s - 1),
+			RAM_MFN(hole_s - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole_s),
+			IDENTITY_FRAME(hole_s));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 200 * MIB_PFNS),
+			IDENTITY_FRAME(200 * MIB_PFNS));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole_e), RAM_MFN(hole_e));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr - 1), RAM_MFN(nr - 1));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr + 2), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, nr + 3),
+			IDENTITY_FRAME(nr + 3));
+	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+}
+
+/*
+ * A dom0 of @nr pfns (leaf aligned) under the brk accounting of the
+ * kernel: the top (here from kcalloc), the sentinels and two map entries
+ * above the RAM must fit p2m_brk_pages_needed(), whatever @nr. The list
+ * is an address range that is reserved, not mapped: with an aligned @nr
+ * neither the boot phase nor the graft may touch it.
+ */
+static void boot_at_scale(struct kunit *test, unsigned long nr)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	unsigned long nr_top = roundup(DIV_ROUND_UP(nr, GIB_PFNS) + 4,
+				       P2M_TOP_PER_PAGE);
+	unsigned long brk = p2m_brk_pages_needed(nr_top, 2) -
+			    nr_top / P2M_TOP_PER_PAGE;
+	unsigned long hole = nr + 5, res = nr + 2 * GIB_PFNS + 0x333;
+	unsigned long last = nr - P2M_PER_PAGE;
+	long pages = ctx->live_pages, mids0;
+	struct vm_struct *area;
+	struct p2m_tree *t;
+	unsigned long *list;
+
+	ctx->budget = brk;
+	ctx_new_tree(test, nr_top);
+	t = tree(test);
+	area = get_vm_area(nr * sizeof(*list), VM_IOREMAP);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	list = area->addr;
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_boot(t, list, nr), 0);
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, hole, hole + GIB_PFNS),
+			GIB_PFNS);
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, res, res + 0x666),
+			0x666UL);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole - 1), INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole), IDENTITY_FRAME(hole));
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, res + 0x665),
+			IDENTITY_FRAME(res + 0x665));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_alloc_failed), 0);
+	KUNIT_EXPECT_LE(test, ctx->live_pages - pages, (long)brk);
+
+	/*
+	 * At the end of boot memblock gives a mid per GiB of RAM; the GiB
+	 * the RAM ends in got its mid above from the hole, if it is partial.
+	 */
+	ctx->budget = -1;
+	mids0 = mids(test);
+	KUNIT_ASSERT_EQ(test, p2m_tree_graft(t, list, nr), 0);
+	KUNIT_EXPECT_EQ(test, mids(test) - mids0, (long)(nr / GIB_PFNS));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_borrowed),
+			(long)(nr / P2M_PER_PAGE));
+	KUNIT_EXPECT_PTR_EQ(test, t->top[0][0], list);
+	KUNIT_EXPECT_PTR_EQ(test, t->top[last / P2M_MID_SPAN]
+				    [last / P2M_PER_PAGE % P2M_MID_PER_PAGE],
+			    list + last);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, hole), IDENTITY_FRAME(hole));
+	free_vm_area(area);
+}
+
+static void boot_of_1_2_tib_fits_brk(struct kunit *test)
+{
+	boot_at_scale(test, 1228 * GIB_PFNS + 800 * MIB_PFNS);
+}
+
+static void boot_of_16_tib_fits_brk(struct kunit *test)
+{
+	boot_at_scale(test, 16384 * GIB_PFNS);
+}
+
+/*
+ * set_phys_to_machine_early() is p2m_tree_store() on the live tree with
+ * brk pages: past the budget it must refuse and change nothing.
+ */
+static void early_store_past_budget_changes_nothing(struct kunit *test)
+{
+	struct p2m_test_ctx *ctx = test->priv;
+	unsigned long *list = (unsigned long *)__get_free_page(GFP_KERNEL);
+	struct p2m_tree *t;
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	ctx->budget = 4 + 2;	/* the sentinels, then one mid and one leaf */
+	ctx_new_tree(test, P2M_TOP_PER_PAGE);
+	t = tree(test);
+	KUNIT_ASSERT_EQ(test, p2m_tree_boot(t, list, P2M_PER_PAGE), 0);
+
+	KUNIT_EXPECT_TRUE(test, p2m_tree_store(t, 7, RAM_MFN(7)));
+	KUNIT_EXPECT_TRUE(test, p2m_tree_store(t, GIB_PFNS + 1, 0x42));
+	KUNIT_EXPECT_TRUE(test, p2m_tree_store(t, GIB_PFNS + 2, 0x43));
+	KUNIT_EXPECT_EQ(test, ctx->budget, 0);
+	KUNIT_EXPECT_FALSE(test, p2m_tree_store(t, 2 * GIB_PFNS + 1, 0x44));
+	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 3 * GIB_PFNS + 5,
+						    3 * GIB_PFNS + 9), 0UL);
+
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 2 * GIB_PFNS + 1),
+			INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 3 * GIB_PFNS + 5),
+			INVALID_P2M_ENTRY);
+	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, GIB_PFNS + 2), 0x43UL);
+	KUNIT_EXPECT_EQ(test, list[7], RAM_MFN(7));
+	KUNIT_EXPECT_EQ(test, mids(test), 1);
+	KUNIT_EXPECT_EQ(test, leaves(test), 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_alloc_failed), 2);
+	KUNIT_EXPECT_EQ(test, check(test), 0);
+	free_page((unsigned long)list);
+}
+
 /* ---- holes larger than 1 GiB ---- */
 
 static void aligned_hole_of_3gib_costs_no_page(struct kunit *test)
@@ -513,7 +673,7 @@ static void pfn_past_512gib_maps_in_a_two_page_top(struct kunit *test)
 	t = tree(test);
 	KUNIT_EXPECT_EQ(test, t->limit, 1024 * GIB_PFNS);
 	KUNIT_ASSERT_EQ(test, p2m_tree_build_mfn_tree(t), 0);
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x777));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn, 0x777));
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn), 0x777UL);
 	KUNIT_EXPECT_EQ(test, p2m_tree_set_identity(t, 700 * GIB_PFNS,
 						    701 * GIB_PFNS), GIB_PFNS);
@@ -567,7 +727,7 @@ static void write_past_limit_is_refused(struct kunit *test)
 {
 	struct p2m_tree *t = tree(test);
 
-	KUNIT_EXPECT_FALSE(test, p2m_tree_set_alloc(t, t->limit, 0x5));
+	KUNIT_EXPECT_FALSE(test, p2m_tree_store(t, t->limit, 0x5));
 	KUNIT_EXPECT_EQ(test, p2m_tree_populate(t, t->limit), -ERANGE);
 	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, t->limit,
 					     IDENTITY_FRAME(t->limit)));
@@ -581,7 +741,7 @@ static void identity_leaf_split_keeps_other_pfns_identity(struct kunit *test)
 	unsigned long pfn;
 
 	p2m_tree_set_identity(t, 0, P2M_PER_PAGE);
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5, 0x42));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, 5, 0x42));
 	KUNIT_EXPECT_EQ(test, leaves(test), 1);
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, 5), 0x42UL);
 	for (pfn = 0; pfn < P2M_PER_PAGE; pfn++)
@@ -597,7 +757,7 @@ static void identity_mid_split_keeps_identity(struct kunit *test)
 	unsigned long pfn = 3 * GIB_PFNS + 12345;
 
 	p2m_tree_set_identity(t, 3 * GIB_PFNS, 4 * GIB_PFNS);
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x42));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn, 0x42));
 	KUNIT_EXPECT_EQ(test, mids(test), 1);
 	KUNIT_EXPECT_EQ(test, p2m_tree_lookup(t, pfn + 1),
 			IDENTITY_FRAME(pfn + 1));
@@ -641,9 +801,9 @@ static void budget_exhausted_midway_reports_partial_count(struct kunit *test)
 
 static void brk_worst_case_formula(struct kunit *test)
 {
-	/* 1 top page, 4 sentinels, 1 mid of RAM, 4 per E820 entry + 4. */
-	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(512, 262144, 10), 50UL);
-	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(513, 262145, 0), 2UL + 4 + 2 + 4);
+	/* 1 top page, 4 sentinels, 4 per E820 entry + 4; RAM costs none. */
+	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(512, 10), 49UL);
+	KUNIT_EXPECT_EQ(test, p2m_brk_pages_needed(513, 0), 2UL + 4 + 4);
 }
 
 /* ---- allocation failures at every allocation point ---- */
@@ -799,13 +959,13 @@ static void fi_setup_tools(struct kunit *test)
 
 static int fi_op_new_gib(struct kunit *test)
 {
-	return p2m_tree_set_alloc(tree(test), GIB_PFNS + 0x333, 0x10) ?
+	return p2m_tree_store(tree(test), GIB_PFNS + 0x333, 0x10) ?
 	       0 : -ENOMEM;
 }
 
 static int fi_op_split_identity_mid(struct kunit *test)
 {
-	return p2m_tree_set_alloc(tree(test), 2 * GIB_PFNS + 5, 0x11) ?
+	return p2m_tree_store(tree(test), 2 * GIB_PFNS + 5, 0x11) ?
 	       0 : -ENOMEM;
 }
 
@@ -832,7 +992,7 @@ static int fi_op_build_tools(struct kunit *test)
 
 static int fi_op_foreign(struct kunit *test)
 {
-	return p2m_tree_set_alloc(tree(test), 7 * GIB_PFNS + 0x200,
+	return p2m_tree_store(tree(test), 7 * GIB_PFNS + 0x200,
 				  FOREIGN_FRAME(0x5UL)) ? 0 : -ENOMEM;
 }
 
@@ -1034,7 +1194,7 @@ static void toolstack_tree_follows_every_kind_of_update(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_mid_mfns), 1);
 
 	/* New mid and leaf at run time. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x10));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn, 0x10));
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 	KUNIT_EXPECT_EQ(test, tools_leaf_mfn(t, pfn),
 			virt_to_pfn(t->top[1][pfn / P2M_PER_PAGE %
@@ -1053,11 +1213,11 @@ static void toolstack_tree_follows_every_kind_of_update(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 	KUNIT_EXPECT_EQ(test, tools_leaf_mfn(t, pfn), missing_mfn);
 	/* Splitting that identity again. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x11));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn, 0x11));
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 	/* Foreign frame in a fresh GiB, then cleared. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 5 * GIB_PFNS,
-						   FOREIGN_FRAME(0x5UL)));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, 5 * GIB_PFNS,
+					       FOREIGN_FRAME(0x5UL)));
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 	KUNIT_EXPECT_TRUE(test, p2m_tree_set(t, 5 * GIB_PFNS,
 					     INVALID_P2M_ENTRY));
@@ -1147,21 +1307,21 @@ static void linear_view_follows_every_leaf_change(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, ctx->view_pt[1], ctx->view_missing);
 
 	/* A leaf in a real mid: one change, the counter odd during it. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, 0x10000, 0x42));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, 0x10000, 0x42));
 	KUNIT_EXPECT_EQ(test, ctx->gen, 2);
 	KUNIT_EXPECT_EQ(test, view_mfn(test, 0x10000),
 			virt_to_pfn(t->top[0][0x10000 / P2M_PER_PAGE]));
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 
 	/* A new mid: its own page table first, then the leaf. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn, 0x43));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn, 0x43));
 	KUNIT_EXPECT_EQ(test, ctx->gen, 6);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&t->nr_view_pages), 2);
 	KUNIT_EXPECT_PTR_NE(test, ctx->view_pt[3], ctx->view_missing);
 	KUNIT_EXPECT_EQ(test, check(test), 0);
 
 	/* Writing an entry of an existing leaf is no change of the view. */
-	KUNIT_ASSERT_TRUE(test, p2m_tree_set_alloc(t, pfn + 1, 0x44));
+	KUNIT_ASSERT_TRUE(test, p2m_tree_store(t, pfn + 1, 0x44));
 	KUNIT_EXPECT_EQ(test, ctx->gen, 6);
 
 	/* A leaf freed (whole leaf made identity): mapped as identity. */
@@ -1275,7 +1435,7 @@ static int stress_writer(void *arg)
 
 	for (pfn = STRESS_BASE + s->id; pfn < STRESS_BASE + STRESS_SPAN;
 	     pfn += STRESS_WRITERS)
-		if (!p2m_tree_set_alloc(s->t, pfn, STRESS_VAL(pfn)))
+		if (!p2m_tree_store(s->t, pfn, STRESS_VAL(pfn)))
 			s->bad++;
 	atomic_dec(s->writers_left);
 	complete(&s->done);
@@ -1420,6 +1580,10 @@ static struct kunit_case xen_p2m_cases[] = {
 	KUNIT_CASE(seed002_dump_has_one_run_per_kind),
 	KUNIT_CASE(boot_list_tail_past_nr_pages_reads_missing),
 	KUNIT_CASE(boot_list_must_be_page_aligned),
+	KUNIT_CASE(boot_list_answers_until_boot_end),
+	KUNIT_CASE(boot_of_1_2_tib_fits_brk),
+	KUNIT_CASE(boot_of_16_tib_fits_brk),
+	KUNIT_CASE(early_store_past_budget_changes_nothing),
 	KUNIT_CASE(aligned_hole_of_3gib_costs_no_page),
 	KUNIT_CASE(unaligned_hole_of_3gib_costs_two_mids_one_leaf),
 	KUNIT_CASE(whole_gib_identity_over_ram_frees_its_pages),

@@ -34,9 +34,10 @@
  *     extra, and the map's RAM it leaves out is the plan's unusable;
  *   - xen_memplan_conflict() on byte ranges near the map's regions says
  *     whether a page of the range is not RAM, and which part is hit;
- *   - a P2M tree of p2m.c, grafted with nr_pages as at boot, then given
- *     the identity ranges and the remap targets, takes no more pages than
- *     the plan's brk budget (small guests only).
+ *   - a P2M tree of p2m.c with nr_pages as its boot list, as at boot,
+ *     takes no more pages for the identity ranges than the plan's
+ *     brk_identity, and, once the list is adopted, no more for the remap
+ *     targets than its brk_remap (small guests only).
  *
  * The pfn limit is at most 2^40 pfns, as the kernel's (PFN_DOWN(MAXMEM)).
  */
@@ -714,12 +715,19 @@ static void check_budget(const struct xen_memplan_input *in)
 		abort();
 	for (i = 0; i < in->nr_pages; i++)
 		list[i] = 0x100000 + i;
-	if (p2m_tree_graft(&t, list, in->nr_pages))
-		FAIL("graft of %#lx pfns failed", in->nr_pages);
+	if (p2m_tree_boot(&t, list, in->nr_pages))
+		FAIL("boot list of %#lx pfns refused", in->nr_pages);
 	before = tree_pages;
 	for (i = 0; i < plan.nr_identity; i++)
 		p2m_tree_set_identity(&t, plan.identity[i].start,
 				      plan.identity[i].end);
+	if (tree_pages - before > (long)plan.brk_identity)
+		FAIL("identity took %ld pages, the plan says %lu",
+		     tree_pages - before, plan.brk_identity);
+	/* Remap targets come after the boot list is adopted, as at boot. */
+	if (p2m_tree_boot_end(&t))
+		FAIL("boot end of %#lx pfns failed", in->nr_pages);
+	before = tree_pages;
 	for (i = 0; i < plan.nr_remap; i++)
 		for (pfn = plan.remap[i].dst;
 		     pfn < plan.remap[i].dst + plan.remap[i].n;
@@ -730,9 +738,9 @@ static void check_budget(const struct xen_memplan_input *in)
 			 */
 			if (pfn < t.limit && p2m_tree_populate(&t, pfn))
 				FAIL("populate %#lx failed", pfn);
-	if (tree_pages - before > (long)plan.brk_pages)
-		FAIL("the tree took %ld pages, the budget is %lu",
-		     tree_pages - before, plan.brk_pages);
+	if (tree_pages - before > (long)plan.brk_remap)
+		FAIL("remap targets took %ld pages, the plan says %lu",
+		     tree_pages - before, plan.brk_remap);
 	free_tree(&t);
 	free(top);
 	free(list);

@@ -328,10 +328,11 @@ static void op_identity(struct p2m_tree *t, struct input *in)
 	}
 }
 
-/* Xen's boot list: only on a fresh tree, as at boot. */
+/* Xen's boot list, grafted or as the boot phase: only on a fresh tree. */
 static unsigned long *op_graft(struct p2m_tree *t, struct input *in)
 {
 	unsigned long nr = take(in, 3) % (t->limit + 1), i;
+	bool boot = take(in, 1) & 1;
 	unsigned long *list;
 	int ret;
 
@@ -341,9 +342,11 @@ static unsigned long *op_graft(struct p2m_tree *t, struct input *in)
 		abort();
 	for (i = 0; i < nr; i++)
 		list[i] = 0x100000 + i * 3;
-	ret = p2m_tree_graft(t, list, nr);
+	if (boot && ALIGN(nr, P2M_PER_PAGE) > t->limit)
+		nr = ALIGN_DOWN(nr, P2M_PER_PAGE);
+	ret = boot ? p2m_tree_boot(t, list, nr) : p2m_tree_graft(t, list, nr);
 	if (ret && ret != -ENOMEM)
-		FAIL("graft %#lx: %d", nr, ret);
+		FAIL("%s %#lx: %d", boot ? "boot" : "graft", nr, ret);
 	if (!ret)
 		for (i = 0; i < nr; i++)
 			model[i] = list[i];
@@ -356,6 +359,7 @@ static void one_input(struct input *in)
 	struct p2m_tree tree = { 0 };
 	unsigned long nr_top = 1 + take(in, 1) % MAX_TOP, pfn, *list = NULL;
 	unsigned int ops, op;
+	int ret;
 
 	pool.live = 0;
 	pool.gets = 0;
@@ -382,9 +386,13 @@ static void one_input(struct input *in)
 			op_identity(&tree, in);
 			break;
 		case 6:
-			if (p2m_tree_adopt(&tree) == 0 &&
-			    atomic_long_read(&tree.nr_borrowed))
-				FAIL("adopt left borrowed leaves");
+			if (tree.boot_nr)
+				ret = p2m_tree_boot_end(&tree);
+			else
+				ret = p2m_tree_adopt(&tree);
+			if (!ret && (tree.boot_nr ||
+				     atomic_long_read(&tree.nr_borrowed)))
+				FAIL("boot end or adopt left the boot list");
 			break;
 		case 7:
 			/*
@@ -398,7 +406,10 @@ static void one_input(struct input *in)
 		if (op & 0x80)
 			pool.fail_at = pool.gets + 1 + (op >> 3) % 4;
 	}
-	check_all(&tree);
+	/* The run walk and the check read the tree, not a boot list. */
+	pool.fail_at = 0;
+	if (!p2m_tree_boot_end(&tree))
+		check_all(&tree);
 
 	for (pfn = 0; pfn < MAX_PAGES; pfn++)
 		pool.used[pfn] = false;

@@ -505,12 +505,17 @@ static void __memplan memplan_tally_mid(struct memplan_tally *t,
 	t->pages++;
 }
 
-/* The boot tree has the mids and leaves of the initial nr_pages. */
+/*
+ * The boot list holds the leaves of the initial nr_pages. Identity is set
+ * before it is grafted: only the GiBs it fills need no mid. Remap targets
+ * come after the graft, which gives every GiB it touches a mid.
+ */
 static void __memplan memplan_tally_init(struct memplan_tally *t,
-					 unsigned long nr_pages)
+					 unsigned long nr_pages, bool grafted)
 {
 	t->next_leaf = DIV_ROUND_UP(nr_pages, XEN_MEMPLAN_LEAF_PFNS);
-	t->next_mid = DIV_ROUND_UP(nr_pages, XEN_MEMPLAN_MID_PFNS);
+	t->next_mid = grafted ? DIV_ROUND_UP(nr_pages, XEN_MEMPLAN_MID_PFNS) :
+		      t->next_leaf * XEN_MEMPLAN_LEAF_PFNS / XEN_MEMPLAN_MID_PFNS;
 	t->pages = 0;
 }
 
@@ -518,13 +523,18 @@ static void __memplan memplan_budget(const struct xen_memplan_input *in,
 				     struct xen_memplan *plan)
 {
 	struct memplan_tally t;
+	unsigned long list_end;
 	unsigned int i;
 
-	memplan_tally_init(&t, in->nr_pages);
+	memplan_tally_init(&t, in->nr_pages, false);
+	list_end = t.next_leaf * XEN_MEMPLAN_LEAF_PFNS;
 	for (i = 0; i < plan->nr_identity; i++) {
-		unsigned long s = plan->identity[i].start;
+		/* The boot list takes what lies below its end. */
+		unsigned long s = max(plan->identity[i].start, list_end);
 		unsigned long e = plan->identity[i].end;
 
+		if (s >= e)
+			continue;
 		if (s % XEN_MEMPLAN_LEAF_PFNS)
 			memplan_tally_leaf(&t, s / XEN_MEMPLAN_LEAF_PFNS);
 		if (s % XEN_MEMPLAN_MID_PFNS)
@@ -538,7 +548,7 @@ static void __memplan memplan_budget(const struct xen_memplan_input *in,
 	}
 	plan->brk_identity = t.pages;
 
-	memplan_tally_init(&t, in->nr_pages);
+	memplan_tally_init(&t, in->nr_pages, true);
 	for (i = 0; i < plan->nr_remap; i++) {
 		unsigned long s = plan->remap[i].dst;
 		unsigned long e = s + plan->remap[i].n;

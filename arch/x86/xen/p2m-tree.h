@@ -67,6 +67,14 @@ struct p2m_tree {
 	unsigned long **mid_identity;
 
 	/*
+	 * Boot only, until p2m_tree_boot_end(): Xen's mfn_list itself holds
+	 * the entries of pfns below boot_nr (nr_pages rounded up to a leaf)
+	 * and the tree only those above, so the initial RAM needs no mid.
+	 */
+	unsigned long *boot_list;
+	unsigned long boot_nr;
+
+	/*
 	 * Leaves that are not ours but borrowed from Xen's boot-time mfn_list
 	 * ([borrowed_start, borrowed_end) in the kernel's view); they are
 	 * never freed, only replaced by copies before Xen's list goes away.
@@ -116,12 +124,15 @@ int p2m_tree_init(struct p2m_tree *t, unsigned long ***top,
 		  unsigned long nr_top, const struct p2m_tree_ops *ops);
 unsigned long p2m_tree_lookup(const struct p2m_tree *t, unsigned long pfn);
 bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn, unsigned long mfn);
+bool p2m_tree_store(struct p2m_tree *t, unsigned long pfn, unsigned long mfn);
 int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn);
 unsigned long p2m_tree_set_identity(struct p2m_tree *t, unsigned long start,
 				    unsigned long end);
 int p2m_tree_graft(struct p2m_tree *t, unsigned long *list,
 		   unsigned long nr);
 int p2m_tree_adopt(struct p2m_tree *t);
+int p2m_tree_boot(struct p2m_tree *t, unsigned long *list, unsigned long nr);
+int p2m_tree_boot_end(struct p2m_tree *t);
 int p2m_tree_build_mfn_tree(struct p2m_tree *t);
 int p2m_tree_view_start(struct p2m_tree *t);
 int p2m_tree_check(const struct p2m_tree *t, char *buf, size_t len);
@@ -132,7 +143,6 @@ const char *p2m_kind_name(enum p2m_kind kind);
 
 /* Pages a boot-time tree may take from brk in the worst case. */
 unsigned long p2m_brk_pages_needed(unsigned long nr_top,
-				   unsigned long nr_ram_pfns,
 				   unsigned long nr_e820_entries);
 
 /* The live tree: consistency check usable from KUnit and debugfs. */

@@ -76,15 +76,18 @@
  * so a reader never follows a pointer into a freed page.
  *
  * Boot: xen_build_dynamic_phys_to_machine() runs before any allocator. It
- * takes the top, the sentinels and the mids of the initial RAM from brk and
- * points the leaves straight into Xen's mfn_list (nothing copied; the tail
- * of the last leaf past nr_pages is set to ~0). E820 holes are made
- * identity from brk too (set_phys_range_identity()); brk use is bounded by
- * a budget computed for the worst case and reported at boot. When the
- * kernel page tables are set up, xen_p2m_adopt_boot_list() copies the
- * borrowed leaves into memblock pages so that Xen's list can be freed, and
- * the toolstack tree is built. Later allocations use memblock, then the
- * page allocator.
+ * takes the top and the sentinels from brk; Xen's mfn_list itself is the
+ * boot list, answering for the initial RAM (the tail of its last leaf past
+ * nr_pages set to ~0), so brk use does not grow with nr_pages. Until the
+ * list is adopted xen_p2m_limit is 0 and every lookup takes the call.
+ * Updates before memblock knows the RAM (set_phys_to_machine_early(),
+ * set_phys_range_identity()) write the list below nr_pages and take tree
+ * pages from brk above it, within a budget reported at boot. Once the
+ * kernel page tables are up, xen_p2m_adopt_boot_list() grafts the list
+ * under mids from memblock, turns its whole identity leaves into the
+ * sentinel, copies the other leaves so that Xen's list can be freed, and
+ * publishes xen_p2m_limit. Later allocations use memblock, then the page
+ * allocator.
  *
  * debugfs xen/mmu/p2m prints one line per run of pfns of one kind (ram,
  * identity, missing, foreign) and the tree's pages by kind; sentinel mids
@@ -279,6 +282,8 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_lookup(const struct p2m_tree *t,
 	unsigned long **mid;
 	unsigned long *leaf;
 
+	if (unlikely(pfn < t->boot_nr))
+		return READ_ONCE(t->boot_list[pfn]);
 	if (unlikely(pfn >= t->limit))
 		return IDENTITY_FRAME(pfn);
 
@@ -300,6 +305,10 @@ VISIBLE_IF_KUNIT bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn,
 	unsigned long **mid;
 	unsigned long *leaf;
 
+	if (unlikely(pfn < t->boot_nr)) {
+		WRITE_ONCE(t->boot_list[pfn], mfn);
+		return true;
+	}
 	if (unlikely(pfn >= t->limit))
 		return mfn == IDENTITY_FRAME(pfn);
 
@@ -502,6 +511,8 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 
 	if (pfn >= t->limit)
 		return -ERANGE;
+	if (pfn < t->boot_nr)
+		return 0;
 
 	/*
 	 * Take every page this may need (mid, its toolstack page, leaf) first:
@@ -551,6 +562,16 @@ VISIBLE_IF_KUNIT int p2m_tree_populate(struct p2m_tree *t, unsigned long pfn)
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_populate);
 
+/* Store one entry, giving @pfn a real mid and leaf first if it needs them. */
+VISIBLE_IF_KUNIT bool p2m_tree_store(struct p2m_tree *t, unsigned long pfn,
+				     unsigned long mfn)
+{
+	if (p2m_tree_set(t, pfn, mfn))
+		return true;
+	return !p2m_tree_populate(t, pfn) && p2m_tree_set(t, pfn, mfn);
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_store);
+
 /*
  * Make [start, end) identity. Whole mids and whole leaves become sentinels
  * (boot only: replaced pages are dropped); only boundary leaves are split.
@@ -563,14 +584,18 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_set_identity(struct p2m_tree *t,
 {
 	unsigned long pfn = start;
 
+	/* Below boot_nr the boot list holds the entries: no page needed. */
+	for (; pfn < min(end, t->boot_nr); pfn++)
+		WRITE_ONCE(t->boot_list[pfn], IDENTITY_FRAME(pfn));
+
 	if (end > t->limit) {
 		if (end != ~0UL)
 			pr_info("identity [%#lx-%#lx) clamped to the tree limit %#lx\n",
 				start, end, t->limit);
 		end = t->limit;
 	}
-	if (start >= end)
-		return 0;
+	if (pfn >= end)
+		return end > start ? end - start : 0;
 
 	while (pfn < end) {
 		unsigned long ti = p2m_top_idx(pfn), mi = p2m_mid_idx(pfn);
@@ -1015,26 +1040,88 @@ VISIBLE_IF_KUNIT int p2m_tree_adopt(struct p2m_tree *t)
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_adopt);
 
 /*
- * Worst case of pages a boot-time tree takes from brk: the top, the four
- * sentinels, the mids of the initial RAM and, for every E820 entry, a leaf
- * and a mid at each of its two ends.
+ * Start the boot phase of a new tree: Xen's list of @nr MFNs (page
+ * aligned, its last page whole) answers for its pfns, the tail of its last
+ * leaf reading missing. Nothing is allocated, whatever @nr is.
  */
-VISIBLE_IF_KUNIT unsigned long p2m_brk_pages_needed(unsigned long nr_top,
-						    unsigned long nr_ram_pfns,
-						    unsigned long nr_e820)
+VISIBLE_IF_KUNIT int p2m_tree_boot(struct p2m_tree *t, unsigned long *list,
+				   unsigned long nr)
 {
-	return DIV_ROUND_UP(nr_top, P2M_TOP_PER_PAGE) + 4 +
-	       DIV_ROUND_UP(nr_ram_pfns, P2M_MID_SPAN) + 4 * (nr_e820 + 1);
+	unsigned long pfn, end = ALIGN(nr, P2M_PER_PAGE);
+
+	if (offset_in_page(list) || end > t->limit || t->boot_nr)
+		return -EINVAL;
+	for (pfn = nr; pfn < end; pfn++)
+		list[pfn] = INVALID_P2M_ENTRY;
+	t->boot_list = list;
+	t->boot_nr = end;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_boot);
+
+/* Length of the run of whole identity leaves of @list from @pfn on. */
+static unsigned long p2m_boot_identity_run(const unsigned long *list,
+					   unsigned long pfn, unsigned long end)
+{
+	unsigned long p = pfn;
+
+	while (p < end && list[p] == IDENTITY_FRAME(p))
+		p++;
+	return ALIGN_DOWN(p, P2M_PER_PAGE) - pfn;
+}
+
+/*
+ * End the boot phase once pages can be had: graft the list under the
+ * tree, let whole identity leaves become the sentinel, then copy the
+ * leaves left. On a shortage the boot list keeps answering.
+ */
+VISIBLE_IF_KUNIT int p2m_tree_boot_end(struct p2m_tree *t)
+{
+	unsigned long nr = t->boot_nr, pfn, run;
+
+	if (!nr)
+		return 0;
+	if (p2m_tree_graft(t, t->boot_list, nr))
+		return -ENOMEM;
+	t->boot_nr = 0;
+	for (pfn = 0; pfn < nr; pfn += run ? run : P2M_PER_PAGE) {
+		run = p2m_boot_identity_run(t->boot_list, pfn, nr);
+		if (run && p2m_tree_set_identity(t, pfn, pfn + run) != run)
+			return -ENOMEM;
+	}
+	t->boot_list = NULL;
+	return p2m_tree_adopt(t);
+}
+EXPORT_SYMBOL_IF_KUNIT(p2m_tree_boot_end);
+
+/*
+ * Worst case of pages a boot-time tree takes from brk: the top, the four
+ * sentinels and, for every E820 entry above the boot list, a leaf and a
+ * mid at each of its two ends. The initial RAM costs nothing: the boot
+ * list answers for it until memblock can give the mids.
+ */
+#define P2M_BRK_PAGES_FOR(nr_top, nr_e820) \
+	(DIV_ROUND_UP(nr_top, P2M_TOP_PER_PAGE) + 4 + 4 * ((nr_e820) + 1))
+
+VISIBLE_IF_KUNIT __maybe_unused
+unsigned long p2m_brk_pages_needed(unsigned long nr_top, unsigned long nr_e820)
+{
+	return P2M_BRK_PAGES_FOR(nr_top, nr_e820);
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_brk_pages_needed);
 
 /* ---- The live P2M of this guest ---- */
 
-/* The brk budget covers an initial allocation of up to this much RAM. */
-#define P2M_BRK_RAM_PFNS	(512UL << (30 - PAGE_SHIFT))
-#define P2M_BRK_PAGES		(DIV_ROUND_UP(P2M_MAX_TOP, P2M_TOP_PER_PAGE) + 4 + \
-				 P2M_BRK_RAM_PFNS / P2M_MID_SPAN + \
-				 4 * (E820_MAX_ENTRIES + 1))
+/*
+ * brk is reserved at link time, so its budget cannot follow the map. It
+ * covers the largest top, the sentinels and P2M_BRK_E820 map entries
+ * above the initial RAM, each split at both ends; the initial RAM needs
+ * none (the boot list). Not E820_MAX_ENTRIES: that is 3200 with a distro
+ * config and would cost 50 MiB of brk in every kernel, while Xen 4.17
+ * itself stops at about a hundred entries.
+ */
+#define P2M_BRK_E820		(E820_MAX_ENTRIES < 128 ? E820_MAX_ENTRIES : 128)
+#define P2M_BRK_PAGES		P2M_BRK_PAGES_FOR(P2M_MAX_TOP, P2M_BRK_E820)
 
 RESERVE_BRK(p2m_tree, PAGE_SIZE * P2M_BRK_PAGES);
 
@@ -1267,6 +1354,12 @@ bool __set_phys_to_machine(unsigned long pfn, unsigned long mfn)
 	return p2m_tree_set(&p2m_live, pfn, mfn);
 }
 
+/* What the tree covers, for the memory planner (lookups may not use it yet). */
+unsigned long __init xen_p2m_capacity(void)
+{
+	return p2m_live.limit;
+}
+
 int xen_alloc_p2m_entry(unsigned long pfn)
 {
 	int ret = p2m_tree_populate(&p2m_live, pfn);
@@ -1284,15 +1377,20 @@ bool set_phys_to_machine(unsigned long pfn, unsigned long mfn)
 	return !xen_alloc_p2m_entry(pfn) && __set_phys_to_machine(pfn, mfn);
 }
 
+/*
+ * The P2M updates made before memblock knows the RAM: pages come from the
+ * brk budget. A refusal changes nothing and says how much brk was used.
+ */
 bool __init set_phys_to_machine_early(unsigned long pfn, unsigned long mfn)
 {
-	if (set_phys_to_machine(pfn, mfn))
+	if (p2m_tree_store(&p2m_live, pfn, mfn))
 		return true;
 	pr_err("no P2M page for pfn %#lx (brk %lu of %lu pages used)\n",
 	       pfn, p2m_brk_used, (unsigned long)P2M_BRK_PAGES);
 	return false;
 }
 
+/* The range form of set_phys_to_machine_early(), same budget. */
 unsigned long __init set_phys_range_identity(unsigned long pfn_s,
 					     unsigned long pfn_e)
 {
@@ -1333,7 +1431,11 @@ static unsigned long __init xen_p2m_wanted_limit(unsigned long nr_pages)
 	return min(want, P2M_MAX_PFN);
 }
 
-/* Graft Xen's boot list of MFNs onto a new tree; nothing copied yet. */
+/*
+ * A new tree whose boot list is Xen's: lookups go through it (the inline
+ * path sees xen_p2m_limit 0 and calls get_phys_to_machine()) until
+ * xen_p2m_adopt_boot_list().
+ */
 void __init xen_build_dynamic_phys_to_machine(void)
 {
 	unsigned long *list = (unsigned long *)xen_start_info->mfn_list;
@@ -1348,56 +1450,38 @@ void __init xen_build_dynamic_phys_to_machine(void)
 	if (p2m_tree_init(&p2m_live, top, nr_top, &p2m_live_ops))
 		panic("xen:p2m: no brk for the P2M sentinels\n");
 
-	if (p2m_tree_graft(&p2m_live, list, nr))
-		panic("xen:p2m: cannot graft mfn_list %p of %lu pfns\n",
+	if (p2m_tree_boot(&p2m_live, list, nr))
+		panic("xen:p2m: mfn_list %p of %lu pfns does not fit the tree\n",
 		      list, nr);
-
 	xen_p2m_top = top;
-	WRITE_ONCE(xen_p2m_limit, p2m_live.limit);
 }
 
 /*
  * Called once the kernel page tables exist and before Xen's boot list is
- * freed: the leaves still inside that list move to pages of their own.
+ * freed: the tree takes the list's entries into pages of its own and the
+ * inline lookup starts using it.
  */
 void __init xen_p2m_adopt_boot_list(void)
 {
-	unsigned long need = p2m_brk_pages_needed(p2m_live.nr_top,
-						  xen_start_info->nr_pages,
-						  E820_MAX_ENTRIES);
-
-	if (p2m_tree_adopt(&p2m_live))
+	if (p2m_tree_boot_end(&p2m_live))
 		panic("xen:p2m: no memory to copy the boot P2M\n");
+	WRITE_ONCE(xen_p2m_limit, p2m_live.limit);
 	xen_p2m_build_view();
 
-	pr_info("tree covers %lu GiB in %lu top page(s); brk used %lu of %lu pages (worst case for this boot %lu)\n",
+	pr_info("tree covers %lu GiB in %lu top page(s); brk used %lu of %lu pages\n",
 		p2m_live.limit >> (30 - PAGE_SHIFT),
 		p2m_live.nr_top / P2M_TOP_PER_PAGE, p2m_brk_used,
-		(unsigned long)P2M_BRK_PAGES, need);
-	if (need > P2M_BRK_PAGES)
-		pr_warn("brk budget below this boot's worst case\n");
+		(unsigned long)P2M_BRK_PAGES);
 }
 
 /*
  * xen_relocate_p2m() copied Xen's boot list elsewhere (it collided with the
- * E820 map): point the borrowed leaves at the copy.
+ * E820 map): the boot phase reads the copy from now on.
  */
 void __init xen_p2m_move_boot_list(unsigned long *new_list)
 {
-	long delta = new_list - p2m_live.borrowed_start;
-	unsigned long i, j;
-
-	for (i = 0; i < p2m_live.nr_top; i++) {
-		unsigned long **mid = p2m_live.top[i];
-
-		if (p2m_mid_is_sentinel(&p2m_live, mid))
-			continue;
-		for (j = 0; j < P2M_MID_PER_PAGE; j++)
-			if (p2m_leaf_is_borrowed(&p2m_live, mid[j]))
-				mid[j] += delta;
-	}
-	p2m_live.borrowed_start += delta;
-	p2m_live.borrowed_end += delta;
+	WARN_ON(!p2m_live.boot_nr);
+	p2m_live.boot_list = new_list;
 }
 
 /* Build or refresh the toolstack tree (boot and after resume). */

@@ -74,8 +74,11 @@
 
 #ifdef P2M_MID_SPAN
 #define XEN_P2M_IS_TREE	1
+/* Before memblock the tree's pages come from brk: */
+#define xen_memory_set_p2m	set_phys_to_machine_early
 #else
 #define XEN_P2M_IS_TREE	0
+#define xen_memory_set_p2m	__set_phys_to_machine
 #endif
 
 struct xen_memory_region xen_extra_mem[XEN_EXTRA_MEM_MAX_REGIONS] __initdata;
@@ -125,7 +128,7 @@ static unsigned long __init xen_memory_pfn_limit(void)
 static unsigned long __init xen_memory_p2m_limit(void)
 {
 #if XEN_P2M_IS_TREE
-	return xen_p2m_limit;
+	return xen_p2m_capacity();
 #else
 	return XEN_MEMPLAN_NO_LIMIT;
 #endif
@@ -415,6 +418,10 @@ static void __init xen_memory_reserve_mfn_list(void)
 	if (xen_memory_reserved(start, size)) {
 		xen_relocate_p2m();
 		memblock_phys_free(start, size);
+		pr_info("Xen's P2M list [mem %#010llx-%#010llx] in an E820 hole: moved to [mem %#010llx-%#010llx]\n",
+			start, start + size - 1,
+			PFN_PHYS(xen_start_info->first_p2m_pfn),
+			PFN_PHYS(xen_start_info->first_p2m_pfn) + size - 1);
 	}
 }
 
@@ -489,7 +496,7 @@ static int __init xen_memory_release_one(unsigned long pfn)
 	set_xen_guest_handle(res.extent_start, &mfn);
 	if (HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res) != 1)
 		return -EBUSY;
-	__set_phys_to_machine(pfn, INVALID_P2M_ENTRY);
+	xen_memory_set_p2m(pfn, INVALID_P2M_ENTRY);
 	xen_released_pages++;
 	return 0;
 }
