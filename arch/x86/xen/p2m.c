@@ -280,10 +280,8 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_lookup(const struct p2m_tree *t,
 					       unsigned long pfn)
 {
 	unsigned long **mid;
-	unsigned long *leaf;
+	unsigned long *leaf, mfn;
 
-	if (unlikely(pfn < t->boot_nr))
-		return READ_ONCE(t->boot_list[pfn]);
 	if (unlikely(pfn >= t->limit))
 		return IDENTITY_FRAME(pfn);
 
@@ -291,7 +289,11 @@ VISIBLE_IF_KUNIT unsigned long p2m_tree_lookup(const struct p2m_tree *t,
 	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
 	if (leaf == t->identity)
 		return IDENTITY_FRAME(pfn);
-	return READ_ONCE(leaf[p2m_leaf_idx(pfn)]);
+	mfn = READ_ONCE(leaf[p2m_leaf_idx(pfn)]);
+	/* In the boot phase the tree is missing where the list answers. */
+	if (unlikely(mfn == INVALID_P2M_ENTRY && pfn < t->boot_nr))
+		return READ_ONCE(t->boot_list[pfn]);
+	return mfn;
 }
 EXPORT_SYMBOL_IF_KUNIT(p2m_tree_lookup);
 
