@@ -307,17 +307,19 @@ VISIBLE_IF_KUNIT bool p2m_tree_set(struct p2m_tree *t, unsigned long pfn,
 	unsigned long **mid;
 	unsigned long *leaf;
 
-	if (unlikely(pfn < t->boot_nr)) {
-		WRITE_ONCE(t->boot_list[pfn], mfn);
-		return true;
-	}
 	if (unlikely(pfn >= t->limit))
 		return mfn == IDENTITY_FRAME(pfn);
 
 	mid = READ_ONCE(t->top[p2m_top_idx(pfn)]);
 	leaf = READ_ONCE(mid[p2m_mid_idx(pfn)]);
-	if (leaf == t->missing)
+	if (leaf == t->missing) {
+		/* In the boot phase the tree is missing where the list holds. */
+		if (unlikely(pfn < t->boot_nr)) {
+			WRITE_ONCE(t->boot_list[pfn], mfn);
+			return true;
+		}
 		return mfn == INVALID_P2M_ENTRY;
+	}
 	if (leaf == t->identity)
 		return mfn == IDENTITY_FRAME(pfn);
 
