@@ -897,35 +897,53 @@ static const char *check_plan(struct ms_ctx *c,
 	return NULL;
 }
 
+/* Every invariant of a plan made from in; failures say which. */
+static void expect_invariants(struct kunit *test,
+			      const struct xen_memplan_input *in,
+			      const struct xen_memplan *p)
+{
+	struct ms_ctx *c = test->priv;
+	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
+					sizeof(*sp), GFP_KERNEL);
+	const char *why;
+
+	KUNIT_ASSERT_NOT_NULL(test, sp);
+	why = check_plan(c, in, p, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
+	KUNIT_EXPECT_NULL_MSG(test, why, "map of %u entries at %#llx: %s",
+			      in->nr_map, in->map[0].addr, why);
+	kunit_kfree(test, sp);
+}
+
 /*
- * Plans a map for the P2M our tree would size (the map's end, whole GiB)
- * and checks every invariant; the plan is for more checks.
+ * Plans in's map for the P2M our tree would size (the map's end, whole
+ * GiB; in->p2m_limit is set to it) and checks every invariant.
  */
+static struct xen_memplan *plan_checked_in(struct kunit *test,
+					   struct xen_memplan_input *in)
+{
+	struct ms_ctx *c = test->priv;
+
+	in->pfn_limit = LIMIT_64T;
+	in->p2m_limit = 0;
+	KUNIT_ASSERT_EQ(test, xen_memplan_build(in, c->plan), 0);
+	in->p2m_limit = round_up(max(c->plan->map[c->plan->nr_map - 1].end,
+				     in->nr_pages), 512 * 512);
+	KUNIT_ASSERT_EQ(test, xen_memplan_build(in, c->plan), 0);
+	expect_invariants(test, in, c->plan);
+	return c->plan;
+}
+
 static struct xen_memplan *plan_checked(struct kunit *test,
 					const struct e820_entry *map,
 					unsigned int nr, unsigned long nr_pages,
 					unsigned long max_pages, bool dom0)
 {
-	struct ms_ctx *c = test->priv;
-	struct span *sp = kunit_kcalloc(test, 4 * XEN_MEMPLAN_MAX_RANGES,
-					sizeof(*sp), GFP_KERNEL);
 	struct xen_memplan_input in = {
 		.map = map, .nr_map = nr, .nr_pages = nr_pages,
-		.max_pages = max_pages, .pfn_limit = LIMIT_64T, .dom0 = dom0,
+		.max_pages = max_pages, .dom0 = dom0,
 	};
-	const char *why;
 
-	KUNIT_ASSERT_NOT_NULL(test, sp);
-	in.p2m_limit = 0;
-	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
-	in.p2m_limit = round_up(max(c->plan->map[c->plan->nr_map - 1].end,
-				    nr_pages), 512 * 512);
-	KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, c->plan), 0);
-	why = check_plan(c, &in, c->plan, sp, 4 * XEN_MEMPLAN_MAX_RANGES);
-	KUNIT_EXPECT_NULL_MSG(test, why, "map of %u entries at %#llx: %s", nr,
-			      map[0].addr, why);
-	kunit_kfree(test, sp);
-	return c->plan;
+	return plan_checked_in(test, &in);
 }
 
 /* The invariants hold for every case of the table above, too. */
@@ -1553,6 +1571,124 @@ static void fixed_areas_checked_against_the_map(struct kunit *test)
 	}
 }
 
+/*
+ * Qubes 8791 fixed as 6.12 does: the kernel at 16-80 MiB sits on the NVS
+ * at 64 MiB. The NVS trades places with the top of the first RAM above
+ * nr_pages; the kernel's range is RAM, nothing under it is remapped any
+ * more, the moved NVS is identity in the plan (its frames are set after
+ * memblock) and ACPI's addresses of it follow it.
+ */
+static void nvs_under_kernel_swaps_with_ram_above(struct kunit *test)
+{
+	struct xen_memplan_input in = {
+		.map = qubes8791_like, .nr_map = ARRAY_SIZE(qubes8791_like),
+		.nr_pages = PFN(GIB(1)), .max_pages = PFN(GIB(2)), .dom0 = true,
+	};
+	struct xen_memplan *p = plan_checked_in(test, &in);
+	struct xen_memplan_region hit;
+	struct xen_memplan_swap s;
+	unsigned int i;
+	bool moved = false;
+	u64 phys;
+
+	KUNIT_ASSERT_TRUE(test, xen_memplan_conflict(p, MIB(16), MIB(64), &hit));
+	KUNIT_ASSERT_EQ(test, xen_memplan_swap_nvs(&in, p, MIB(16), MIB(64), &s), 0);
+	KUNIT_EXPECT_EQ(test, s.from, 0x4000UL);
+	KUNIT_EXPECT_EQ(test, s.n, 0x12UL);
+	KUNIT_EXPECT_EQ(test, s.to, 0x9cbffUL - 0x12);
+	KUNIT_EXPECT_FALSE(test, xen_memplan_conflict(p, MIB(16), MIB(64), &hit));
+	expect_invariants(test, &in, p);
+
+	expect_region(test, &p->map[3], 0x100, 0x9cbed, RAM);
+	expect_region(test, &p->map[4], 0x9cbed, 0x9cbff, NVS);
+	for (i = 0; i < p->nr_identity; i++)
+		moved |= p->identity[i].start == 0x9cbed;
+	KUNIT_EXPECT_TRUE(test, moved);
+	for (i = 0; i < p->nr_remap; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, p->remap[i].src + p->remap[i].n <= 0x4000 ||
+				      p->remap[i].src >= 0x4012, "remap %#lx",
+				      p->remap[i].src);
+	KUNIT_EXPECT_EQ(test, p->hole_pages, 0x61UL);
+
+	phys = 0x4000010;
+	KUNIT_EXPECT_EQ(test, xen_memplan_swapped_phys(&s, 1, &phys, 0x100), 0);
+	KUNIT_EXPECT_EQ(test, phys, 0x9cbed010ULL);
+	phys = 0x5000000;
+	KUNIT_EXPECT_EQ(test, xen_memplan_swapped_phys(&s, 1, &phys, 0x100), 0);
+	KUNIT_EXPECT_EQ(test, phys, 0x5000000ULL);
+	phys = 0x3fff000;
+	KUNIT_EXPECT_EQ(test, xen_memplan_swapped_phys(&s, 1, &phys, 0x2000),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, phys, 0x3fff000ULL);
+}
+
+static const struct e820_entry nvs_big_ram_above_small[] = {
+	{ 0, 0x9f000, RAM },
+	{ 0x100000, MIB(63), RAM },
+	{ MIB(64), MIB(8), NVS },
+	{ MIB(72), MIB(56), RAM },
+	{ MIB(256), MIB(4), RAM },
+};
+
+/*
+ * No swap where none is possible, and the plan unchanged: a range on a
+ * gap or reserved, no RAM above nr_pages, RAM above smaller than the NVS,
+ * RAM above only past the P2M's limit.
+ */
+static void nvs_swap_refused_changes_nothing(struct kunit *test)
+{
+	static const struct {
+		const struct e820_entry *map;
+		unsigned int nr;
+		unsigned long nr_pages, p2m_limit;
+		u64 start, size;
+		int rc;
+	} t[] = {
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), PFN(GIB(1)), 0,
+		  0xc1000, 0x1000, -ENOENT },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), PFN(GIB(1)), 0,
+		  0x9cc00000, 0x1000, -ENOENT },
+		{ qubes8791_like, ARRAY_SIZE(qubes8791_like), PFN(0x43f380000ULL), 0,
+		  MIB(16), MIB(64), -ENOSPC },
+		{ nvs_big_ram_above_small, ARRAY_SIZE(nvs_big_ram_above_small),
+		  PFN(MIB(128)), 0, MIB(16), MIB(64), -ENOSPC },
+		{ nvs_big_ram_above_small, ARRAY_SIZE(nvs_big_ram_above_small),
+		  PFN(MIB(96)), PFN(MIB(100)), MIB(16), MIB(64), -ENOSPC },
+		{ nvs_big_ram_above_small, ARRAY_SIZE(nvs_big_ram_above_small),
+		  PFN(MIB(96)), 0, MIB(16), MIB(64), 0 },
+	};
+	const size_t plan_size = offsetof(struct xen_memplan, in);
+	struct xen_memplan *copy = kunit_kmalloc(test, sizeof(*copy), GFP_KERNEL);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		struct xen_memplan_input in = {
+			.map = t[i].map, .nr_map = t[i].nr,
+			.nr_pages = t[i].nr_pages, .dom0 = true,
+		};
+		struct xen_memplan *p = plan_checked_in(test, &in);
+		struct xen_memplan_swap s = { 0 };
+		int rc;
+
+		if (t[i].p2m_limit) {
+			in.p2m_limit = t[i].p2m_limit;
+			KUNIT_ASSERT_EQ(test, xen_memplan_build(&in, p), 0);
+		}
+		memcpy(copy, p, plan_size);
+		rc = xen_memplan_swap_nvs(&in, p, t[i].start, t[i].size, &s);
+		KUNIT_EXPECT_EQ_MSG(test, rc, t[i].rc, "case %u", i);
+		if (rc) {
+			KUNIT_EXPECT_EQ_MSG(test, memcmp(copy, p, plan_size), 0,
+					    "case %u changed the plan", i);
+			continue;
+		}
+		/* The one that fits: 8 MiB from the top of 72-128 MiB. */
+		KUNIT_EXPECT_EQ_MSG(test, s.to, PFN(MIB(120)), "case %u", i);
+		expect_invariants(test, &in, p);
+	}
+}
+
 static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(qemu_pc_below_4g_max_leaves_rest_unusable),
 	KUNIT_CASE(qemu_pc_above_4g_extra_skips_the_pci_hole),
@@ -1584,6 +1720,8 @@ static struct kunit_case xen_memory_setup_cases[] = {
 	KUNIT_CASE(real_machine_maps_keep_every_invariant),
 	KUNIT_CASE(nvs_at_64m_under_dom0_is_identity_and_remapped),
 	KUNIT_CASE(fixed_areas_checked_against_the_map),
+	KUNIT_CASE(nvs_under_kernel_swaps_with_ram_above),
+	KUNIT_CASE(nvs_swap_refused_changes_nothing),
 	{}
 };
 

@@ -37,7 +37,13 @@
  *   - a P2M tree of p2m.c with nr_pages as its boot list, as at boot,
  *     takes no more pages for the identity ranges than the plan's
  *     brk_identity, and, once the list is adopted, no more for the remap
- *     targets than its brk_remap (small guests only).
+ *     targets than its brk_remap (small guests only);
+ *   - xen_memplan_swap_nvs() on a range: refused only when the range's
+ *     first non-RAM part is not NVS or no RAM region above initial_end
+ *     (within the limits) can take it, the plan then unchanged; done, the
+ *     map is the old one with the NVS made RAM and the top of the first
+ *     such RAM region made NVS, and the rest of the plan is what a fresh
+ *     build of that map gives.
  *
  * The pfn limit is at most 2^40 pfns, as the kernel's (PFN_DOWN(MAXMEM)).
  */
@@ -793,6 +799,114 @@ static unsigned long take_pages(struct input *in, unsigned long top)
 	}
 }
 
+static struct xen_memplan before, fresh;
+static struct e820_entry swapped_map[XEN_MEMPLAN_MAX_MAP];
+
+static u32 type_at(const struct xen_memplan *p, unsigned long pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_map; i++)
+		if (p->map[i].start <= pfn && pfn < p->map[i].end)
+			return p->map[i].type;
+	return 0;
+}
+
+/* After a swap, pfn's type is the old one but where the swap moved it. */
+static void check_swapped_at(const struct xen_memplan_swap *sw,
+			     unsigned long pfn)
+{
+	u32 was = type_at(&before, pfn), want = was;
+
+	if (pfn >= sw->from && pfn < sw->from + sw->n)
+		want = E820_TYPE_RAM;
+	else if (pfn >= sw->to && pfn < sw->to + sw->n)
+		want = was == E820_TYPE_RAM ? E820_TYPE_NVS : ~0U;
+	if (type_at(&plan, pfn) != want)
+		FAIL("swapped map at pfn %#lx: type %u, want %u", pfn,
+		     type_at(&plan, pfn), want);
+}
+
+static void check_swap(const struct xen_memplan_input *in, u64 start,
+		       u64 size)
+{
+	unsigned long limit = min(in->pfn_limit, in->p2m_limit), n = 0, top;
+	const size_t derived = offsetof(struct xen_memplan, guest);
+	struct xen_memplan_region hit;
+	struct xen_memplan_swap sw;
+	bool nvs, room = false;
+	unsigned int i, j;
+	int rc;
+
+	memcpy(&before, &plan, offsetof(struct xen_memplan, in));
+	nvs = size && xen_memplan_conflict(&plan, start, size, &hit) &&
+	      hit.type == E820_TYPE_NVS;
+	if (nvs)
+		n = hit.end - hit.start;
+	for (i = 0; nvs && i < plan.nr_map; i++) {
+		const struct xen_memplan_region *r = &plan.map[i];
+
+		top = min(r->end, limit);
+		if (r->type == E820_TYPE_RAM &&
+		    top >= max(r->start, plan.initial_end) + n)
+			room = true;
+	}
+	rc = xen_memplan_swap_nvs(in, &plan, start, size, &sw);
+	if (rc) {
+		if (rc != (nvs ? -ENOSPC : -ENOENT))
+			FAIL("swap [%#llx+%#llx): %d, NVS hit %d",
+			     (unsigned long long)start, (unsigned long long)size,
+			     rc, nvs);
+		if (rc == -ENOSPC && room &&
+		    plan.nr_map + 2 <= XEN_MEMPLAN_MAX_RANGES)
+			FAIL("swap refused with RAM above to take it");
+		if (memcmp(&before, &plan, offsetof(struct xen_memplan, in)))
+			FAIL("refused swap changed the plan");
+		return;
+	}
+	if (!nvs || sw.from != hit.start || sw.n != n || sw.to < before.initial_end ||
+	    sw.to + n > limit)
+		FAIL("swap [%#lx+%#lx) -> %#lx of hit [%#lx-%#lx)", sw.from, sw.n,
+		     sw.to, hit.start, hit.end);
+	for (i = 0; i < plan.nr_map; i++)
+		if (plan.map[i].start >= plan.map[i].end ||
+		    (i && plan.map[i].start < plan.map[i - 1].end) ||
+		    (i && plan.map[i].start == plan.map[i - 1].end &&
+		     plan.map[i].type == plan.map[i - 1].type))
+			FAIL("swapped map[%u] not sane", i);
+	/* Piecewise constant: equal at every boundary of both is equal. */
+	for (j = 0; j < 2; j++) {
+		const struct xen_memplan *p = j ? &plan : &before;
+
+		for (i = 0; i < p->nr_map; i++) {
+			check_swapped_at(&sw, p->map[i].start);
+			check_swapped_at(&sw, p->map[i].end);
+		}
+	}
+	check_swapped_at(&sw, sw.from);
+	check_swapped_at(&sw, sw.from + n);
+	check_swapped_at(&sw, sw.to);
+	check_swapped_at(&sw, sw.to + n);
+	if (plan.nr_map > XEN_MEMPLAN_MAX_MAP)
+		return;
+	for (i = 0; i < plan.nr_map; i++)
+		swapped_map[i] = (struct e820_entry){
+			PFN_PHYS(plan.map[i].start),
+			PFN_PHYS(plan.map[i].end - plan.map[i].start),
+			plan.map[i].type };
+	{
+		struct xen_memplan_input fin = *in;
+
+		fin.map = swapped_map;
+		fin.nr_map = plan.nr_map;
+		if (xen_memplan_build(&fin, &fresh))
+			FAIL("the swapped map does not build");
+	}
+	if (memcmp((char *)&fresh + derived, (char *)&plan + derived,
+		   offsetof(struct xen_memplan, in) - derived))
+		FAIL("swapped plan differs from a fresh build of its map");
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct input in = { data, size };
@@ -889,5 +1003,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		check_conflict(start, take(&in, 4));
 	}
 	check_budget(&mi);
+	/* Last: it changes the plan. A range from an NVS region, or any. */
+	if (take(&in, 1) & 1) {
+		unsigned int k = take(&in, 1) % (plan.nr_map + 1);
+		u64 start = k < plan.nr_map ? PFN_PHYS(plan.map[k].start) :
+					      take(&in, 6);
+
+		start = (start + (s16)take(&in, 2)) & ((1ULL << 62) - 1);
+		check_swap(&mi, start, take(&in, 3));
+	}
 	return 0;
 }

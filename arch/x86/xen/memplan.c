@@ -565,6 +565,21 @@ static void __memplan memplan_budget(const struct xen_memplan_input *in,
 	plan->brk_pages = plan->brk_identity + plan->brk_remap;
 }
 
+/* Everything after plan->map, from plan->map; again after a swap. */
+static int __memplan memplan_derive(const struct xen_memplan_input *in,
+				    struct xen_memplan *plan)
+{
+	memset(&plan->guest, 0, offsetof(struct xen_memplan, in) -
+	       offsetof(struct xen_memplan, guest));
+	plan->nr_src = 0;
+	plan->nr_problems = plan->nr_map_problems;
+	plan->initial_end = min(in->nr_pages, in->pfn_limit);
+	memplan_holes(in, plan);
+	memplan_place(in, plan);
+	memplan_budget(in, plan);
+	return plan->fatal ? -EINVAL : 0;
+}
+
 /**
  * xen_memplan_build - compute what every pfn of a PV guest becomes
  * @in: Xen's map and the guest's page counts
@@ -578,7 +593,6 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 {
 	memset(plan, 0, offsetof(struct xen_memplan, in));
 	plan->nr_src = 0;
-	plan->initial_end = min(in->nr_pages, in->pfn_limit);
 	if (in->nr_pages > in->pfn_limit)
 		memplan_note(plan, XEN_MEMPLAN_PAGES_BEYOND_LIMIT, -1, -1,
 			     in->pfn_limit, in->nr_pages);
@@ -595,11 +609,8 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 	}
 	if (plan->fatal)
 		return -EINVAL;
-
-	memplan_holes(in, plan);
-	memplan_place(in, plan);
-	memplan_budget(in, plan);
-	return plan->fatal ? -EINVAL : 0;
+	plan->nr_map_problems = plan->nr_problems;
+	return memplan_derive(in, plan);
 }
 
 /**
@@ -649,6 +660,133 @@ bool __memplan xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
 	hit->end = XEN_MEMPLAN_NO_LIMIT;
 	hit->type = 0;
 	return true;
+}
+
+/* Merges region i of plan->map with touching neighbours of its type. */
+static void __memplan memplan_merge(struct xen_memplan *plan, unsigned int i)
+{
+	struct xen_memplan_region *r = plan->map;
+
+	if (i && r[i - 1].end == r[i].start && r[i - 1].type == r[i].type) {
+		r[i - 1].end = r[i].end;
+		memmove(&r[i], &r[i + 1], (--plan->nr_map - i) * sizeof(*r));
+		i--;
+	}
+	if (i + 1 < plan->nr_map && r[i].end == r[i + 1].start &&
+	    r[i].type == r[i + 1].type) {
+		r[i].end = r[i + 1].end;
+		memmove(&r[i + 1], &r[i + 2],
+			(--plan->nr_map - i - 1) * sizeof(*r));
+	}
+}
+
+/* [s, e) inside region i of plan->map becomes type; room for 2 more. */
+static void __memplan memplan_retype(struct xen_memplan *plan, unsigned int i,
+				     unsigned long s, unsigned long e, u32 type)
+{
+	struct xen_memplan_region *r = plan->map, old = r[i];
+	unsigned int add = (s > old.start) + (e < old.end);
+
+	memmove(&r[i + 1 + add], &r[i + 1],
+		(plan->nr_map - i - 1) * sizeof(*r));
+	plan->nr_map += add;
+	if (s > old.start)
+		r[i++] = (struct xen_memplan_region){ old.start, s, old.type };
+	r[i] = (struct xen_memplan_region){ s, e, type };
+	if (e < old.end)
+		r[i + 1] = (struct xen_memplan_region){ e, old.end, old.type };
+	memplan_merge(plan, i);
+}
+
+/**
+ * xen_memplan_swap_nvs - move ACPI NVS out from under what cannot move
+ * @in: the input the plan was built from
+ * @plan: a plan xen_memplan_build() made; rebuilt on success
+ * @start: first byte of the range that must be RAM
+ * @size: its length in bytes
+ * @swap: set to what moved where
+ *
+ * Qubes OS issue 8791: firmware puts ACPI NVS where Xen loaded dom0's
+ * kernel. As 6.12 does, the first NVS region the range touches trades
+ * places with as many pages at the top of the first RAM region above
+ * nr_pages (within the pfn and P2M limits): the range becomes RAM, the
+ * NVS shows up at swap->to. The caller points the P2M of swap->to.. at
+ * the frames of swap->from.. and translates ACPI's addresses.
+ *
+ * Return: 0 when swapped; -ENOENT when the range touches no NVS region
+ * first; -ENOSPC when no RAM above can take it or the map is full. On an
+ * error the plan is unchanged.
+ */
+int __memplan xen_memplan_swap_nvs(const struct xen_memplan_input *in,
+				   struct xen_memplan *plan, u64 start,
+				   u64 size, struct xen_memplan_swap *swap)
+{
+	unsigned long limit = min(in->pfn_limit, in->p2m_limit), n, top = 0;
+	struct xen_memplan_region hit;
+	unsigned int h, t;
+
+	if (!size || !xen_memplan_conflict(plan, start, size, &hit) ||
+	    hit.type != E820_TYPE_NVS)
+		return -ENOENT;
+	if (plan->nr_map + 2 > XEN_MEMPLAN_MAX_RANGES)
+		return -ENOSPC;
+	n = hit.end - hit.start;
+	for (h = 0; plan->map[h].start != hit.start; h++)
+		;
+	for (t = 0; t < plan->nr_map; t++) {
+		const struct xen_memplan_region *r = &plan->map[t];
+
+		top = min(r->end, limit);
+		if (r->type == E820_TYPE_RAM &&
+		    top >= max(r->start, plan->initial_end) + n)
+			break;
+	}
+	if (t == plan->nr_map)
+		return -ENOSPC;
+
+	swap->from = hit.start;
+	swap->to = top - n;
+	swap->n = n;
+	/* The higher index first: the lower one stays valid. */
+	if (t > h) {
+		memplan_retype(plan, t, swap->to, top, E820_TYPE_NVS);
+		memplan_retype(plan, h, hit.start, hit.end, E820_TYPE_RAM);
+	} else {
+		memplan_retype(plan, h, hit.start, hit.end, E820_TYPE_RAM);
+		memplan_retype(plan, t, swap->to, top, E820_TYPE_NVS);
+	}
+	return memplan_derive(in, plan);
+}
+
+/**
+ * xen_memplan_swapped_phys - where an address of a swapped NVS range went
+ * @swap: the swaps made
+ * @nr: how many
+ * @phys: an address as the firmware knows it; moved along with its range
+ * @size: bytes from there
+ *
+ * Resident: ACPI maps its regions at run time.
+ *
+ * Return: 0, or -EINVAL when [phys, phys + size) crosses the edge of a
+ * swapped range (no one mapping can reach both sides).
+ */
+int xen_memplan_swapped_phys(const struct xen_memplan_swap *swap,
+			     unsigned int nr, u64 *phys, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		u64 s = PFN_PHYS((u64)swap[i].from);
+		u64 e = PFN_PHYS((u64)swap[i].from + swap[i].n);
+
+		if (*phys + size <= s || *phys >= e)
+			continue;
+		if (*phys < s || *phys + size > e)
+			return -EINVAL;
+		*phys += PFN_PHYS((u64)swap[i].to) - s;
+		return 0;
+	}
+	return 0;
 }
 
 const char *__memplan xen_memplan_problem_name(enum xen_memplan_problem_kind kind)

@@ -88,6 +88,17 @@ enum xen_memplan_problem_kind {
 	XEN_MEMPLAN_BEYOND_TREE,	/* identity clipped to the P2M */
 };
 
+/*
+ * An ACPI NVS range under what cannot move, swapped with RAM above
+ * nr_pages (as 6.12 does): the guest's E820 shows it at pfns to.., its
+ * frames stay those at from.. (in dom0 the machine frames of the NVS).
+ */
+struct xen_memplan_swap {
+	unsigned long from;
+	unsigned long to;
+	unsigned long n;
+};
+
 struct xen_memplan_problem {
 	enum xen_memplan_problem_kind kind;
 	int a;				/* index into Xen's map, or -1 */
@@ -100,6 +111,13 @@ struct xen_memplan {
 	/* Xen's map made sane: sorted, disjoint, merged, in pfns. */
 	struct xen_memplan_region map[XEN_MEMPLAN_MAX_RANGES];
 	unsigned int nr_map;
+
+	struct xen_memplan_problem problem[XEN_MEMPLAN_MAX_PROBLEMS];
+	/* May exceed the array: counted. A fatal one is always kept. */
+	unsigned int nr_problems;
+	unsigned int nr_map_problems;	/* of them, about Xen's map */
+
+	/* From here to in[]: derived from map[], made again after a swap. */
 
 	/* The guest's E820: populated and extra RAM, unusable, holes. */
 	struct xen_memplan_region guest[XEN_MEMPLAN_MAX_GUEST];
@@ -124,10 +142,6 @@ struct xen_memplan {
 	unsigned int nr_extra;
 	struct xen_memplan_range unusable[XEN_MEMPLAN_MAX_RANGES];
 	unsigned int nr_unusable;
-
-	struct xen_memplan_problem problem[XEN_MEMPLAN_MAX_PROBLEMS];
-	/* May exceed the array: counted. A fatal one is always kept. */
-	unsigned int nr_problems;
 
 	unsigned long initial_end;	/* min(nr_pages, pfn_limit) */
 	unsigned long hole_pages;	/* RAM pages under holes < initial_end */
@@ -160,6 +174,11 @@ int xen_memplan_build(const struct xen_memplan_input *in,
 		      struct xen_memplan *plan);
 bool xen_memplan_conflict(const struct xen_memplan *plan, u64 start,
 			  u64 size, struct xen_memplan_region *hit);
+int xen_memplan_swap_nvs(const struct xen_memplan_input *in,
+			 struct xen_memplan *plan, u64 start, u64 size,
+			 struct xen_memplan_swap *swap);
+int xen_memplan_swapped_phys(const struct xen_memplan_swap *swap,
+			     unsigned int nr, u64 *phys, u64 size);
 const char *xen_memplan_problem_name(enum xen_memplan_problem_kind kind);
 
 #endif /* _XEN_MEMPLAN_H */

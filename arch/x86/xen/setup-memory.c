@@ -9,19 +9,22 @@
  *     XENMEM_machine_memory_map (dom0) | XENMEM_memory_map (domU, or one RAM
  *        entry of nr_pages + 8 MiB when Xen has none)
  *     XENMEM_maximum_reservation (dom0: the max: of dom0_mem)
- *     xen_memplan_build()         -> the plan, its problems printed
+ *     xen_memplan_build()         -> the plan
+ *     kernel (to _end, brk included), start_info, page tables checked
+ *        against the map: ACPI NVS under them swapped with RAM above
+ *        nr_pages (xen_memplan_swap_nvs(), the plan made again), any
+ *        other hole stops the boot naming both ranges
  *     e820_table                  <- plan.guest + the ISA hole
  *     xen_extra_mem[]             <- plan.extra (memblock-reserved)
- *     kernel (to _end, brk included), start_info, page tables, mfn_list,
- *        initrd checked against the map: the last two moved when they sit
- *        in a hole, the others stop the boot naming both ranges
+ *     mfn_list, initrd            moved when they sit in a hole
  *     remap chain                 <- MFNs of the RAM under holes (below)
  *     XENMEM_decrease_reservation <- plan.release (no RAM above for them)
  *     set_phys_range_identity()   <- plan.identity
  *   ... memblock, page tables ...
  *   xen_remap_memory()                          from xen_pagetable_init()
  *     chain -> P2M, M2P and the direct map at the remap targets, which
- *     leave xen_extra_mem[]
+ *     leave xen_extra_mem[]; swapped NVS pfns -> the NVS frames (P2M),
+ *     and acpi_os_ioremap() translates ACPI's addresses of them
  *
  * The remap chain. Until the page tables are up, the P2M may not be able to
  * take entries above nr_pages (6.1's linear P2M cannot). So the MFNs of the
@@ -46,6 +49,7 @@
 
 #define pr_fmt(fmt) "xen_memory: " fmt
 
+#include <linux/acpi.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
@@ -88,7 +92,12 @@ unsigned long xen_released_pages;
 
 static struct e820_entry xen_raw_map[XEN_MEMPLAN_MAX_MAP] __initdata;
 static unsigned int xen_raw_nr __initdata;
+static struct xen_memplan_input xen_plan_in __initdata;
 static struct xen_memplan xen_plan __initdata;
+
+/* ACPI NVS moved from under the kernel (or what else cannot move). */
+static struct xen_memplan_swap xen_nvs_swap[4] __ro_after_init;
+static unsigned int xen_nr_nvs_swap __ro_after_init;
 
 #define XEN_REMAP_CHUNK	(PAGE_SIZE / sizeof(unsigned long) - 3)
 
@@ -343,18 +352,61 @@ static bool __init xen_memory_reserved(phys_addr_t start, phys_addr_t size)
 	return size && xen_memplan_conflict(&xen_plan, start, size, &hit);
 }
 
-/* What cannot move must be RAM: else stop, naming both ranges. */
+#ifdef CONFIG_ACPI
+/* ACPI names NVS by its machine address; the guest sees it moved. */
+static void __iomem *xen_memory_acpi_ioremap(acpi_physical_address phys,
+					     acpi_size size)
+{
+	u64 p = phys;
+
+	if (xen_memplan_swapped_phys(xen_nvs_swap, xen_nr_nvs_swap, &p, size)) {
+		pr_warn("ACPI map [mem %#010llx-%#010llx] crosses a moved NVS range: refused\n",
+			(u64)phys, (u64)phys + size - 1);
+		return NULL;
+	}
+	return x86_acpi_os_ioremap(p, size);
+}
+#endif
+
+/* Swaps the NVS under [start, start + size) with RAM above; 0 if done. */
+static int __init xen_memory_swap_nvs(phys_addr_t start, phys_addr_t size,
+				      const char *what)
+{
+	struct xen_memplan_swap *s = &xen_nvs_swap[xen_nr_nvs_swap];
+	int rc;
+
+	if (xen_nr_nvs_swap == ARRAY_SIZE(xen_nvs_swap))
+		return -ENOSPC;
+	rc = xen_memplan_swap_nvs(&xen_plan_in, &xen_plan, start, size, s);
+	if (rc)
+		return rc;
+	xen_nr_nvs_swap++;
+#ifdef CONFIG_ACPI
+	acpi_os_ioremap = xen_memory_acpi_ioremap;
+#endif
+	pr_info("%s on ACPI NVS [mem %#010llx-%#010llx]: the NVS moves to [mem %#010llx-%#010llx], its frames with it\n",
+		what, PFN_PHYS((u64)s->from), PFN_PHYS((u64)s->from + s->n) - 1,
+		PFN_PHYS((u64)s->to), PFN_PHYS((u64)s->to + s->n) - 1);
+	return 0;
+}
+
+/* What cannot move must be RAM: NVS under it moves, else stop. */
 void __init xen_chk_is_e820_usable(phys_addr_t start, phys_addr_t size,
 				   const char *what)
 {
 	struct xen_memplan_region hit;
+	int rc;
 
-	if (!xen_memplan_conflict(&xen_plan, start, size, &hit))
-		return;
+	do {
+		if (!xen_memplan_conflict(&xen_plan, start, size, &hit))
+			return;
+		rc = xen_memory_swap_nvs(start, size, what);
+	} while (!rc);
 	/* The early console is not up yet: Xen's console is. */
-	xen_raw_printk("xen_memory: %s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u\n",
+	xen_raw_printk("xen_memory: %s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u%s\n",
 		       what, (u64)start, (u64)(start + size - 1),
-		       hit.type ? "entry" : "gap", hit.start, hit.end, hit.type);
+		       hit.type ? "entry" : "gap", hit.start, hit.end, hit.type,
+		       rc == -ENOSPC ? ": no RAM above nr_pages to swap it with" : "");
 	panic("xen_memory: %s conflicts with the E820 map, see above\n", what);
 }
 
@@ -577,37 +629,35 @@ static void __init xen_memory_report(const struct xen_memplan *plan)
 
 char * __init xen_memory_setup(void)
 {
-	unsigned long nr_pages = xen_start_info->nr_pages;
-	struct xen_memplan_input in = {
-		.nr_pages = nr_pages,
-		.dom0 = xen_initial_domain(),
-		.p2m_limit = xen_memory_p2m_limit(),
-	};
+	struct xen_memplan_input *in = &xen_plan_in;
 	phys_addr_t text = __pa_symbol(_text);
 
 #if defined(CONFIG_MEMORY_HOTPLUG) && defined(CONFIG_XEN_BALLOON)
 	xen_saved_max_mem_size = max_mem_size;
 #endif
-	in.pfn_limit = xen_memory_pfn_limit();
-	in.max_pages = xen_memory_max_pages(in.pfn_limit);
-	xen_raw_nr = xen_memory_get_map(min(nr_pages, in.pfn_limit));
-	in.map = xen_raw_map;
-	in.nr_map = xen_raw_nr;
+	in->nr_pages = xen_start_info->nr_pages;
+	in->dom0 = xen_initial_domain();
+	in->p2m_limit = xen_memory_p2m_limit();
+	in->pfn_limit = xen_memory_pfn_limit();
+	in->max_pages = xen_memory_max_pages(in->pfn_limit);
+	xen_raw_nr = xen_memory_get_map(min(in->nr_pages, in->pfn_limit));
+	in->map = xen_raw_map;
+	in->nr_map = xen_raw_nr;
 
-	if (xen_memplan_build(&in, &xen_plan)) {
+	if (xen_memplan_build(in, &xen_plan)) {
 		xen_memory_print_problems(&xen_plan);
 		xen_raw_console_write("xen_memory: the E820 map from Xen has no sane reading\n");
 		panic("xen_memory: the E820 map from Xen has no sane reading, see above\n");
 	}
-	xen_memory_print_problems(&xen_plan);
-	xen_memory_fill_e820(&xen_plan);
-	xen_memory_add_extra(&xen_plan);
-
-	/* Relocating these is not an option: fail loudly now. */
+	/* These cannot move: NVS under them moves, anything else stops us. */
 	xen_chk_is_e820_usable(text, __pa_symbol(_end) - text,
 			       "kernel image and brk");
 	xen_chk_is_e820_usable(__pa(xen_start_info), PAGE_SIZE, "start_info");
 	xen_pt_check_e820();
+
+	xen_memory_print_problems(&xen_plan);
+	xen_memory_fill_e820(&xen_plan);
+	xen_memory_add_extra(&xen_plan);
 	xen_memory_reserve_mfn_list();
 	xen_memory_move_initrd();
 
@@ -659,4 +709,15 @@ void __init xen_remap_memory(void)
 	}
 	set_pte_mfn(va, own, PAGE_KERNEL);
 	pr_info("Remapped %lu page(s)\n", done);
+
+	/* Swapped NVS: its pfns reach its frames (no M2P: not our RAM). */
+	for (i = 0; i < xen_nr_nvs_swap; i++) {
+		const struct xen_memplan_swap *s = &xen_nvs_swap[i];
+		unsigned long k;
+
+		for (k = 0; k < s->n; k++)
+			if (!set_phys_to_machine(s->to + k, s->from + k))
+				panic("xen_memory: no P2M page for NVS pfn %#lx\n",
+				      s->to + k);
+	}
 }
