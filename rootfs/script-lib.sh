@@ -29,12 +29,48 @@ key() {
 }
 
 # wait_key NAME VALUE POLLS: look at key NAME every 0.5 s until it is
-# VALUE, at most POLLS times; fail with what it stayed at
+# VALUE, at most POLLS times; fail with what it stayed at and why
 wait_key() {
 	n=0
 	while [ "$(key "$1")" != "$2" ]; do
 		n=$((n + 1))
-		[ $n -le "$3" ] || fail "$1 stayed at $(key "$1"), not $2"
+		[ $n -le "$3" ] || fail "$1 stayed at $(key "$1"), not $2" \
+			"(stop_reason $(key stop_reason), floor_kb $(key floor_kb))"
 		sleep 0.5
 	done
+}
+
+# said TAG FILE: xl's own words in FILE, one "TAG line" each (not its
+# progress meter)
+said() {
+	while IFS= read -r l; do
+		case $l in "" | *"progress:"*) ;; *) echo "$1 $l" ;; esac
+	done <"$2"
+}
+
+# alive TAG: is domain "domu" there, and with which id and state? One
+# "TAG alive=yes id=.. mem_mib=.. state=.." (or alive=no) line.
+alive() {
+	if try xl list domu >/tmp/xl-list.txt 2>&1; then
+		while read -r name id mem _ state _; do
+			[ "$name" = domu ] && l="id=$id mem_mib=$mem state=$state"
+		done </tmp/xl-list.txt
+		echo "$1 alive=yes $l"
+		return 0
+	fi
+	echo "$1 alive=no xl_list=$(tail -n 1 /tmp/xl-list.txt | tr ' =' '_:')"
+	return 1
+}
+
+# shutdown_domu TAG: end domain "domu" as a toolstack does and wait until
+# it is gone (dom0's /init only ends the domain it created itself)
+shutdown_domu() {
+	try xl shutdown domu || fail "xl shutdown domu"
+	n=0
+	while xl list domu >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ $n -le 60 ] || fail "the domU did not power off"
+		sleep 1
+	done
+	echo "$1 seconds=$n"
 }

@@ -10,25 +10,7 @@
 # No "set -e": this platform's busybox now and then crashes at exec
 # (README), so a read-only command that fails is tried again; xl save and
 # xl restore run once.
-. /xm/lib.sh # fail, try, domu_home, key, wait_key
-# xl's own words, one report line each (not its progress meter)
-said() {
-	while IFS= read -r l; do
-		case $l in "" | *"progress:"*) ;; *) echo "$1 $l" ;; esac
-	done <"$2"
-}
-# alive TAG: is domain "domu" there, and with which id and state?
-alive() {
-	if try xl list domu >/tmp/xl-list.txt 2>&1; then
-		while read -r name id mem _ state _; do
-			[ "$name" = domu ] && l="id=$id mem_mib=$mem state=$state"
-		done </tmp/xl-list.txt
-		echo "$1 alive=yes $l"
-		return 0
-	fi
-	echo "$1 alive=no xl_list=$(tail -n 1 /tmp/xl-list.txt | tr ' =' '_:')"
-	return 1
-}
+. /xm/lib.sh # fail, try, domu_home, key, wait_key, said, alive, shutdown_domu
 
 domu_home || fail "xl domid domu"
 sleep 2
@@ -74,12 +56,4 @@ done
 echo "up-restore id=$nid waited=$n"
 rm -f /tmp/up.save
 alive up-end || fail "the restored domU is gone"
-# End it the way a toolstack does (dom0's /init only ends the first one).
-try xl shutdown domu || fail "xl shutdown domu"
-n=0
-while xl list domu >/dev/null 2>&1; do
-	n=$((n + 1))
-	[ $n -le 60 ] || fail "the restored domU did not power off"
-	sleep 1
-done
-echo "up-shutdown seconds=$n"
+shutdown_domu up-shutdown
