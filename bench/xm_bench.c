@@ -19,6 +19,13 @@
  *   meta rep=R top=A mid=B leaf=C total=D
  *                                 distinct pages behind the lookup
  *                                 structure (see xmb_meta_*())
+ *   balloon dir=down|up rep=R kb=K reached=yes|no us=T current_kb=C
+ *                                 the balloon moved K KiB down from where
+ *                                 it was, or back, in T us: the target set
+ *                                 with balloon_set_new_target() (what the
+ *                                 sysfs file and the xenstore watch call),
+ *                                 balloon_stats.current_pages polled every
+ *                                 ~0.2 ms, both kernels' exported ABI
  *
  * set_phys_to_machine() is exported by neither kernel: its address comes
  * from kallsyms_lookup_name(), itself found with a kprobe (CONFIG_KPROBES
@@ -40,11 +47,17 @@
 #include <linux/xarray.h>
 #include <asm/set_memory.h>
 #include <asm/xen/page.h>
+#include <linux/delay.h>
+#include <xen/balloon.h>
 #include <xen/xen.h>
 
 static char *run = "meta,lookup,set";
 module_param(run, charp, 0444);
-MODULE_PARM_DESC(run, "comma-separated parts to run: meta, lookup, set");
+MODULE_PARM_DESC(run, "comma-separated parts to run: meta, lookup, set, balloon");
+
+static unsigned long balloon_kb = 262144;
+module_param(balloon_kb, ulong, 0444);
+MODULE_PARM_DESC(balloon_kb, "KiB the balloon part moves down and back up");
 
 static unsigned int reps = 7;
 module_param(reps, uint, 0444);
@@ -441,6 +454,42 @@ static void xmb_meta(void)
 	}
 }
 
+/* Sets the balloon's target to @target pages and waits until it is there. */
+static void xmb_balloon_to(const char *dir, unsigned int rep,
+			   unsigned long target)
+{
+	u64 t0 = ktime_get_ns(), limit = t0 + 180 * NSEC_PER_SEC, t = t0;
+	unsigned long cur;
+
+	balloon_set_new_target(target);
+	while ((cur = READ_ONCE(balloon_stats.current_pages)) != target &&
+	       t < limit) {
+		usleep_range(150, 250);
+		t = ktime_get_ns();
+	}
+	t = ktime_get_ns();
+	pr_info("balloon dir=%s rep=%u kb=%lu reached=%s us=%llu current_kb=%lu\n",
+		dir, rep, balloon_kb, cur == target ? "yes" : "no",
+		div_u64(t - t0, NSEC_PER_USEC), cur << (PAGE_SHIFT - 10));
+}
+
+static void xmb_balloon(void)
+{
+	unsigned long base = READ_ONCE(balloon_stats.current_pages);
+	unsigned long step = balloon_kb >> (PAGE_SHIFT - 10);
+	unsigned int r;
+
+	if (step >= base) {
+		pr_info("balloon error=step-above-current current_kb=%lu\n",
+			base << (PAGE_SHIFT - 10));
+		return;
+	}
+	for (r = 0; r < reps; r++) {
+		xmb_balloon_to("down", r, base - step);
+		xmb_balloon_to("up", r, base);
+	}
+}
+
 static int __init xmb_init(void)
 {
 	unsigned long *buf;
@@ -453,6 +502,8 @@ static int __init xmb_init(void)
 		return -EINVAL;
 	pr_info("begin kernel=%s run=%s reps=%u ops=%u leaves=%u\n",
 		xmb_kernel(), run, reps, ops, leaves);
+	if (xmb_part("balloon"))
+		xmb_balloon();
 	/* First, before the set benchmark allocates leaves. */
 	if (xmb_part("meta"))
 		xmb_meta();

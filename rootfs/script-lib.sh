@@ -74,3 +74,18 @@ shutdown_domu() {
 	done
 	echo "$1 seconds=$n"
 }
+
+# restore_domu FILE TAG: "xl restore" FILE in the background, its console
+# where dom0's /init reads the domU's, and wait until the new domain's
+# balloon publishes its keys (domu_home sets id and k for it); one
+# "TAG id=.. waited=SECONDS" line
+restore_domu() {
+	xl restore -c "$1" </dev/null >/tmp/domu-restored.log 2>&1 &
+	n=0
+	until domu_home 2>/dev/null && [ "$(key current_kb)" != missing ]; do
+		n=$((n + 1))
+		[ $n -le 120 ] || fail "the restored domU did not publish its balloon"
+		sleep 1
+	done
+	echo "$2 id=$id waited=$n"
+}

@@ -8,6 +8,11 @@ settings), takes every measurement from the "XM: bench ..." and
 baseline: the ratio of the medians first, then median [min..max] of each.
 Also writes the same as JSON and, with gnuplot, a PNG of the lookup costs
 and the balloon throughput.
+
+A ratio is marked "n.s." (not significant) when the two kernels' ranges
+[min..max] overlap: with n >= 5 a side, disjoint ranges are what a
+rank test would call a difference at p < 0.01; overlapping ones are not
+read as one.
 """
 import argparse
 import json
@@ -76,23 +81,30 @@ def parse_xm(body, kernel, kind, m, extra):
         m.add('boot', 'dom0 /init reached (uptime)', 's', 'lower', kernel,
               float(kv['uptime']))
     elif word == 'balloon' and 'who' in kv:
-        if kv.get('reached') != 'yes':
-            extra['not_reached'].append('%s %s' % (kernel, rest))
-            return
-        secs = max(int(kv['cs']), 1) / 100.0
-        key = 'balloon-%s-%s' % (kv['who'], kv['dir'])
-        m.add(key, '%s balloon %s 256 MiB' % (kv['who'], kv['dir']), 'pages/s', 'higher',
-              kernel, PAGES_256M / secs)
-        extra['balloon_seconds'].setdefault(key, {k: [] for k in KERNELS})[kernel].append(secs)
+        add_balloon(kv, max(int(kv['cs']), 1) / 100.0, kernel, m, extra, rest)
     elif word == 'domu' and 'retries' in kv:
         extra['domu_retries'][kernel] = int(kv['retries'])
     elif word == 'module' and kv.get('rc') != '0':
         extra['module_errors'].append('%s %s' % (kernel, rest))
 
 
+def add_balloon(kv, secs, kernel, m, extra, line):
+    """One 256 MiB move of dom0's (timed in the kernel) or the domU's balloon."""
+    if kv.get('reached') != 'yes':
+        extra['not_reached'].append('%s %s' % (kernel, line))
+        return
+    key = 'balloon-%s-%s' % (kv['who'], kv['dir'])
+    m.add(key, '%s balloon %s 256 MiB' % (kv['who'], kv['dir']), 'pages/s', 'higher',
+          kernel, PAGES_256M / secs)
+    extra['balloon_seconds'].setdefault(key, {k: [] for k in KERNELS})[kernel].append(secs)
+
+
 def parse_module(word, kv, kernel, kind, settings, m, extra):
-    """Lookups and sets count from the main boots, pages from the meta boots."""
-    if word == 'lookup' and kind == 'main':
+    """Lookups, sets and dom0's balloon count from the main boots, pages from the meta boots."""
+    if word == 'balloon' and kind == 'main' and 'us' in kv:
+        add_balloon(dict(kv, who='dom0'), max(int(kv['us']), 1) / 1e6, kernel, m, extra,
+                    ' '.join('%s=%s' % i for i in kv.items()))
+    elif word == 'lookup' and kind == 'main':
         what = kv['kind']
         label = ('loop alone (no lookup), %s' % kv['order'] if what == 'loop'
                  else 'pfn_to_mfn %s, %s' % (what, kv['order']))
@@ -141,19 +153,27 @@ def fmt_stat(s):
     return '%s [%s..%s]' % (fmt(s['median']), fmt(s['min']), fmt(s['max']))
 
 
+def significant(o, b):
+    """True when the ranges [min..max] of the two kernels do not overlap."""
+    if not o or not b:
+        return None
+    return o['max'] < b['min'] or b['max'] < o['min']
+
+
 def table(result):
     out = []
-    head = '%-56s %9s %-6s  %-26s %-26s %-8s %s' % (
-        'metric', 'ours/base', 'better', 'ours median [min..max]', 'baseline median [min..max]',
-        'unit', 'n')
+    head = '%-56s %9s %-4s %-6s  %-26s %-26s %-8s %s' % (
+        'metric', 'ours/base', 'sig', 'better', 'ours median [min..max]',
+        'baseline median [min..max]', 'unit', 'n')
     out.append(head)
     out.append('-' * len(head))
     for r in result['metrics']:
         o, b = r['ours'], r['baseline']
         ratio = '%.2f' % r['ratio'] if r['ratio'] is not None else '-'
+        sig = {True: 'yes', False: 'n.s.', None: '-'}[r['significant']]
         n = '%s/%s' % (o['n'] if o else 0, b['n'] if b else 0)
-        out.append('%-56s %9s %-6s  %-26s %-26s %-8s %s' % (
-            r['label'][:56], ratio, r['better'], fmt_stat(o), fmt_stat(b), r['unit'], n))
+        out.append('%-56s %9s %-4s %-6s  %-26s %-26s %-8s %s' % (
+            r['label'][:56], ratio, sig, r['better'], fmt_stat(o), fmt_stat(b), r['unit'], n))
     return '\n'.join(out)
 
 
@@ -207,6 +227,7 @@ def main():
     ap.add_argument('--json', required=True)
     ap.add_argument('--plot')
     ap.add_argument('--commit', default='unknown')
+    ap.add_argument('--icount', choices=('0', '1'), help='BENCH_ICOUNT of the run')
     a = ap.parse_args()
 
     m = Metrics()
@@ -233,15 +254,18 @@ def main():
         ratio = None
         if s['ours'] and s['baseline'] and s['baseline']['median']:
             ratio = s['ours']['median'] / s['baseline']['median']
-        metrics.append(dict(key=key, ratio=ratio, **m.info[key], **s))
+        metrics.append(dict(key=key, ratio=ratio, significant=significant(s['ours'], s['baseline']),
+                            **m.info[key], **s))
     result = {'when': time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-              'commit': a.commit, 'boots': boots, 'failed_boots': failed,
+              'commit': a.commit, 'icount': a.icount, 'boots': boots, 'failed_boots': failed,
               'retried_boots': len(failed), 'metrics': metrics, **extra}
     with open(a.json, 'w') as f:
         json.dump(result, f, indent=1)
 
-    print('make bench (commit %s): ratio = ours median / baseline median; '
-          'TCG times are not hardware times, compare ratios' % a.commit)
+    print('make bench (commit %s): ratio = ours median / baseline median, "n.s." where the '
+          'ranges overlap; times are %s, compare ratios' % (
+              a.commit, {'1': 'instruction-counted guest time (QEMU -icount)',
+                         '0': 'TCG guest time (no -icount)'}.get(a.icount, 'TCG guest time')))
     print(table(result))
     print('boots: %d with results, %d retried (no results: platform user-space crash or '
           'timeout); user-space crash lines in kept logs: %d; domU rep retries: %s' % (

@@ -5,7 +5,8 @@
 # QEMU, in one run. Builds both kernels with the bench config, builds
 # bench/xm_bench.ko against each build tree and appends it to that
 # flavour's initramfs, then boots (ours and baseline in turn):
-#   BENCH_BOOTS x main boot   /init uptime, dom0 balloon 256 MiB down+up,
+#   BENCH_BOOTS x main boot   /init uptime, dom0 balloon 256 MiB down+up
+#                             BENCH_BALLOON_REPS times (timed in the kernel),
 #                             xm_bench.ko (pfn_to_mfn, set_phys_to_machine)
 #   1 x domU boot             xl mem-set of a 512 MiB domU, 256 MiB down+up
 #                             BENCH_DOMU_REPS times
@@ -17,15 +18,36 @@
 #
 # Then the native rows (scripts/native.sh bench) on the host CPU.
 #
-# Settings (environment): BENCH_BOOTS=5  BENCH_DOMU_REPS=5  BENCH_META=1
-# BENCH_NATIVE=1
+# Every QEMU runs with -icount shift=0,sleep=off (BENCH_ICOUNT=0: not):
+# guest time counts executed instructions, so times repeat from boot to
+# boot whatever the host does; it is virtual time, not hardware time.
+#
+# Settings (environment): BENCH_BOOTS=5  BENCH_BALLOON_REPS=3
+# BENCH_DOMU_REPS=15  BENCH_META=1  BENCH_NATIVE=1  BENCH_ICOUNT=1
 set -eu
 export BUILD_TAG=bench
 . "$(dirname "$0")/lib.sh"
 
 BOOTS=${BENCH_BOOTS:-5}
-DOMU_REPS=${BENCH_DOMU_REPS:-5}
+BALLOON_REPS=${BENCH_BALLOON_REPS:-3}
+DOMU_REPS=${BENCH_DOMU_REPS:-15}
 META=${BENCH_META:-1}
+# Bad settings stop the run before anything is built or booted.
+# bench_setting NAME VALUE count|flag: 1-100 (no leading zero), or 0|1
+bench_setting() {
+	case $3:$2 in
+	flag:0 | flag:1) return 0 ;;
+	count:[1-9] | count:[1-9][0-9] | count:100) return 0 ;;
+	esac
+	echo "knob $1=$2: accepted: $([ "$3" = flag ] && echo "0 or 1" || echo "a whole number from 1 to 100")" >&2
+	exit 2
+}
+bench_setting BENCH_BOOTS "$BOOTS" count
+bench_setting BENCH_BALLOON_REPS "$BALLOON_REPS" count
+bench_setting BENCH_DOMU_REPS "$DOMU_REPS" count
+bench_setting BENCH_META "$META" flag
+bench_setting BENCH_NATIVE "${BENCH_NATIVE:-1}" flag
+bench_setting BENCH_ICOUNT "${BENCH_ICOUNT:-1}" flag
 BENCH_OUT=$OUT/bench$KVER_SUFFIX
 MANIFEST=$BENCH_OUT/boots.txt
 mkdir -p "$BENCH_OUT"
@@ -60,7 +82,7 @@ bench_boot() {
 		out=$BENCH_OUT/report-$name.txt
 		step bench "boot $name (kernel $kernel, xmbench=$parts${*:+, $*}), try $try"
 		env MEM=3G HOLE= DOM0_MEM=1024M,max:2048M BALLOON= DOMU= DOMU_BALLOON= \
-			KUNIT_GLOB= REPORT= "$@" NAME="bench-$name" KERNEL="$kernel" TIMEOUT="${BENCH_TIMEOUT:-900}" \
+			KUNIT_GLOB= REPORT= ICOUNT="${BENCH_ICOUNT:-1}" "$@" NAME="bench-$name" KERNEL="$kernel" TIMEOUT="${BENCH_TIMEOUT:-900}" \
 			XM_ARGS="xmbench=$parts xmbenchreps=${REPS:-1}" \
 			"$ROOT/scripts/boot.sh" >"$out" 2>&1 || true
 		if tr -d '\r' <"$log" | grep -q '^XM: bench done'; then
@@ -86,7 +108,7 @@ done
 : >"$MANIFEST"
 for i in $(seq 1 "$BOOTS"); do
 	for k in ours baseline; do
-		bench_boot "main-$k-$i" "$k" boot:balloon:module
+		REPS=$BALLOON_REPS bench_boot "main-$k-$i" "$k" boot:balloon:module
 	done
 done
 for k in ours baseline; do
@@ -112,7 +134,7 @@ fi
 
 step bench "all boots done; summary"
 python3 "$ROOT/scripts/bench.py" --manifest "$MANIFEST" --json "$BENCH_OUT/bench.json" \
-	--plot "$BENCH_OUT/bench.png" --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	--plot "$BENCH_OUT/bench.png" --icount "${BENCH_ICOUNT:-1}" --commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 
 # The native rows: the same tree code on this machine's CPU, no QEMU
 # (scripts/native.sh bench; make native-bench alone). BENCH_NATIVE=0 skips.

@@ -22,6 +22,8 @@
 #   and dom0 and its domU do not zero the pages they give back,
 #   xen_scrub_pages=0;
 #   under TCG zeroing costs ~80 us a page, most of a dom0 layout test)
+#   ICOUNT=1  (make bench: guest time counts instructions, -icount
+#   shift=0,sleep=off; repeatable to ~0.3%, TCG then runs one thread)
 #   QEMU_CPU= QEMU_SMP= QEMU_ACCEL= XEN_ARGS=  (platform experiments)
 # Exit status: 0 PASS, 1 FAIL, 2 a knob refused (nothing booted).
 set -eu
@@ -139,6 +141,7 @@ cpu=max,-smap
 qemu=(qemu-system-x86_64 -accel "${QEMU_ACCEL:-tcg}" -cpu "${QEMU_CPU:-$cpu}" -m "$MEM"
 	-smp "${QEMU_SMP:-2}" -machine "$machine" -nographic -no-reboot -monitor none -display none
 	-nodefaults "${loader[@]}")
+[ "${ICOUNT:-0}" = 1 ] && qemu+=(-icount shift=0,sleep=off)
 qemu_err=$LOGS/qemu-$NAME.err
 start=$(date +%s)
 if [ -n "$SHELL_MODE" ]; then

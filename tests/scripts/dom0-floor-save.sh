@@ -10,7 +10,7 @@
 # No "set -e": this platform's busybox now and then crashes at exec
 # (README), so a read-only command that fails is tried again; xl save and
 # xl restore run once.
-. /xm/lib.sh # fail, try, domu_home, key, wait_key, said, alive, shutdown_domu
+. /xm/lib.sh # fail try domu_home key wait_key said alive shutdown_domu restore_domu
 
 domu_home || fail "xl domid domu"
 sleep 2
@@ -42,18 +42,9 @@ rc=$?
 echo "up-save rc=$rc seconds=$(($(date +%s) - t))"
 said up-save-log /tmp/up-save.log
 [ $rc = 0 ] || fail "xl save of a domU at its target failed"
-# The restored domU's console goes where dom0's /init reads the first one.
-xl restore -c /tmp/up.save </dev/null >/tmp/domu-restored.log 2>&1 &
 # The restored balloon writes its keys again in the new domain's home.
-n=0
-while :; do
-	nid=$(xl domid domu 2>/dev/null)
-	[ -n "$nid" ] && [ "$(try xenstore-read "/local/domain/$nid/data/balloon/current_kb" 2>/dev/null)" = 102400 ] && break
-	n=$((n + 1))
-	[ $n -le 120 ] || fail "the restored domU did not publish its balloon"
-	sleep 1
-done
-echo "up-restore id=$nid waited=$n"
+restore_domu /tmp/up.save up-restore
+wait_key current_kb 102400 20
 rm -f /tmp/up.save
 alive up-end || fail "the restored domU is gone"
 shutdown_domu up-shutdown

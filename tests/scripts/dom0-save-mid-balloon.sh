@@ -10,7 +10,7 @@
 # of a domU of 512 MiB, about 66 MiB here), goes back up to
 # 512 MiB, and the domU powers off cleanly.
 # Every line starting with "mid-" is read by the test.
-. /xm/lib.sh # fail, try, domu_home, key, wait_key, said, alive, shutdown_domu
+. /xm/lib.sh # fail try domu_home key wait_key said alive shutdown_domu restore_domu
 
 domu_home || fail "xl domid domu"
 n=0
@@ -27,17 +27,7 @@ xl save domu /tmp/mid.save >/tmp/mid-save.log 2>&1
 rc=$?
 echo "mid-save rc=$rc seconds=$(($(date +%s) - t))"
 said mid-save-log /tmp/mid-save.log
-if [ $rc = 0 ]; then
-	# The restored domU's console goes where dom0's /init reads it.
-	xl restore -c /tmp/mid.save </dev/null >/tmp/domu-restored.log 2>&1 &
-	n=0
-	until domu_home 2>/dev/null && [ "$(key current_kb)" != missing ]; do
-		n=$((n + 1))
-		[ $n -le 120 ] || fail "the restored domU did not publish its balloon"
-		sleep 1
-	done
-	echo "mid-restore id=$id waited=$n"
-fi
+[ $rc = 0 ] && restore_domu /tmp/mid.save mid-restore
 rm -f /tmp/mid.save
 alive mid-alive || fail "the domU is gone"
 # The interrupted batch goes on to the target, then back up.
