@@ -714,8 +714,9 @@ static void __memplan memplan_retype(struct xen_memplan *plan, unsigned int i,
  * the frames of swap->from.. and translates ACPI's addresses.
  *
  * Return: 0 when swapped; -ENOENT when the range touches no NVS region
- * first; -ENOSPC when no RAM above can take it or the map is full. On an
- * error the plan is unchanged.
+ * first; -ENOSPC when no RAM above can take it or the map is full, the
+ * plan then unchanged; -EINVAL when the plan made again is fatal (a list
+ * overflowed, plan->problem says so).
  */
 int __memplan xen_memplan_swap_nvs(const struct xen_memplan_input *in,
 				   struct xen_memplan *plan, u64 start,
