@@ -592,7 +592,6 @@ int __memplan xen_memplan_build(const struct xen_memplan_input *in,
 				struct xen_memplan *plan)
 {
 	memset(plan, 0, offsetof(struct xen_memplan, in));
-	plan->nr_src = 0;
 	if (in->nr_pages > in->pfn_limit)
 		memplan_note(plan, XEN_MEMPLAN_PAGES_BEYOND_LIMIT, -1, -1,
 			     in->pfn_limit, in->nr_pages);
@@ -680,13 +679,17 @@ static void __memplan memplan_merge(struct xen_memplan *plan, unsigned int i)
 	}
 }
 
-/* [s, e) inside region i of plan->map becomes type; room for 2 more. */
-static void __memplan memplan_retype(struct xen_memplan *plan, unsigned int i,
-				     unsigned long s, unsigned long e, u32 type)
+/* [s, e), inside one region of plan->map, becomes type; room for 2 more. */
+static void __memplan memplan_retype(struct xen_memplan *plan, unsigned long s,
+				     unsigned long e, u32 type)
 {
-	struct xen_memplan_region *r = plan->map, old = r[i];
-	unsigned int add = (s > old.start) + (e < old.end);
+	struct xen_memplan_region *r = plan->map, old;
+	unsigned int i = 0, add;
 
+	while (r[i].end <= s)
+		i++;
+	old = r[i];
+	add = (s > old.start) + (e < old.end);
 	memmove(&r[i + 1 + add], &r[i + 1],
 		(plan->nr_map - i - 1) * sizeof(*r));
 	plan->nr_map += add;
@@ -724,7 +727,7 @@ int __memplan xen_memplan_swap_nvs(const struct xen_memplan_input *in,
 {
 	unsigned long limit = min(in->pfn_limit, in->p2m_limit), n, top = 0;
 	struct xen_memplan_region hit;
-	unsigned int h, t;
+	unsigned int t;
 
 	if (!size || !xen_memplan_conflict(plan, start, size, &hit) ||
 	    hit.type != E820_TYPE_NVS)
@@ -732,8 +735,6 @@ int __memplan xen_memplan_swap_nvs(const struct xen_memplan_input *in,
 	if (plan->nr_map + 2 > XEN_MEMPLAN_MAX_RANGES)
 		return -ENOSPC;
 	n = hit.end - hit.start;
-	for (h = 0; plan->map[h].start != hit.start; h++)
-		;
 	for (t = 0; t < plan->nr_map; t++) {
 		const struct xen_memplan_region *r = &plan->map[t];
 
@@ -748,14 +749,8 @@ int __memplan xen_memplan_swap_nvs(const struct xen_memplan_input *in,
 	swap->from = hit.start;
 	swap->to = top - n;
 	swap->n = n;
-	/* The higher index first: the lower one stays valid. */
-	if (t > h) {
-		memplan_retype(plan, t, swap->to, top, E820_TYPE_NVS);
-		memplan_retype(plan, h, hit.start, hit.end, E820_TYPE_RAM);
-	} else {
-		memplan_retype(plan, h, hit.start, hit.end, E820_TYPE_RAM);
-		memplan_retype(plan, t, swap->to, top, E820_TYPE_NVS);
-	}
+	memplan_retype(plan, hit.start, hit.end, E820_TYPE_RAM);
+	memplan_retype(plan, swap->to, top, E820_TYPE_NVS);
 	return memplan_derive(in, plan);
 }
 
