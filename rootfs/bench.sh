@@ -34,13 +34,12 @@ now_cs() {
 # dom0's balloon, timed in the kernel: xm_bench.ko run=balloon sets the
 # target and polls the balloon's count with ktime (xm_bench: balloon ...)
 dom0_balloon() {
-	if [ ! -d $B ] || [ ! -f $MOD ]; then
-		bsay "balloon error=no-balloon-driver-or-module"
+	if [ ! -d $B ]; then
+		bsay "balloon error=no-balloon-driver"
 		return
 	fi
-	insmod $MOD run=balloon reps="$reps" balloon_kb=$STEP_KB 2>/tmp/insmod.err
-	bsay "module rc=$? $(tr '\n' ' ' </tmp/insmod.err)"
-	rmmod xm_bench
+	run_module run=balloon reps="$reps" balloon_kb=$STEP_KB
+	rmmod xm_bench 2>/dev/null
 }
 
 run_module() {

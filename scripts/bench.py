@@ -12,7 +12,7 @@ and the balloon throughput.
 A ratio is marked "n.s." (not significant) when the two kernels' ranges
 [min..max] overlap: with n >= 5 a side, disjoint ranges are what a
 rank test would call a difference at p < 0.01; overlapping ones are not
-read as one.
+read as one. With fewer samples the column shows "-".
 """
 import argparse
 import json
@@ -154,8 +154,10 @@ def fmt_stat(s):
 
 
 def significant(o, b):
-    """True when the ranges [min..max] of the two kernels do not overlap."""
-    if not o or not b:
+    """True when the ranges [min..max] of the two kernels do not overlap;
+    None (shown "-") with fewer than 5 samples a side, where disjoint
+    ranges mean nothing."""
+    if not o or not b or min(o['n'], b['n']) < 5:
         return None
     return o['max'] < b['min'] or b['max'] < o['min']
 
