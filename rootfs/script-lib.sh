@@ -69,7 +69,14 @@ shutdown_domu() {
 	n=0
 	while xl list domu >/dev/null 2>&1; do
 		n=$((n + 1))
-		[ $n -le 60 ] || fail "the domU did not power off"
+		if [ $n -gt 60 ]; then
+			# Xen's view of it on the serial console: vCPU state,
+			# pending events, timers.
+			xl list -v domu | tail -n 1
+			xl debug-keys q
+			xl debug-keys a
+			fail "the domU did not power off (Xen's dump of it: serial log)"
+		fi
 		sleep 1
 	done
 	echo "$1 seconds=$n"

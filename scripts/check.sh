@@ -56,6 +56,17 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 for e in r['errors'][:4]:
     print('  console (%s, %s): %s' % (e['where'], e['kind'], e.get('line', '')[:160]))
+for who in ('dom0_script', 'domu_script'):
+    s = r.get(who) or {}
+    if s and (not s.get('ended') or s.get('rc')):
+        print('  %s (rc %s), its last lines:' % (who.replace('_', ' '), s.get('rc')))
+        for line in s.get('output', [])[-6:]:
+            print('    ' + line[:160])
+d = r.get('domu') or {}
+if d and not d.get('finished'):
+    print("  the domU's last kernel messages:")
+    for line in d.get('messages', [])[-4:]:
+        print('    ' + line[:160])
 if r.get('outcome') in ('timeout', 'qemu-failed'):
     print('  last console lines (%s):' % sys.argv[2])
     with open(sys.argv[2], errors='replace') as f:

@@ -65,21 +65,31 @@
  * __GFP_NORETRY: when the allocator fails the balloon stops early and
  * backs off instead of driving the guest into the OOM killer.
  *
- * Memory hotplug beyond the E820 (XEN_BALLOON_MEMORY_HOTPLUG) is not
- * supported: the balloon grows only into the extra regions.
+ * Memory hotplug (XEN_BALLOON_MEMORY_HOTPLUG, domUs). With no ballooned
+ * page left and Xen's ceiling a section or more above every page we have
+ * (the toolstack raised maxmem), a target above what the guest has adds
+ * memory above all RAM, in whole sections. Onlined (auto_online_blocks=online, or by hand), its
+ * pages join the ballooned list and are filled like the others; while it
+ * waits to be onlined, info/stop_reason says memory_offline. A failed
+ * hotplug is not tried again before the next target. Hotplugged memory
+ * is never removed: shrinking gives its frames back to Xen.
  */
 #define pr_fmt(fmt) "xen:balloon: " fmt
 
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/errno.h>
+#include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/swap.h>
 #include <linux/vmstat.h>
@@ -118,6 +128,13 @@ static unsigned int balloon_boot_timeout = 180;
 module_param(balloon_boot_timeout, uint, 0444);
 MODULE_PARM_DESC(balloon_boot_timeout,
 		 "Seconds without progress before a populate-on-demand guest stops waiting for its first balloon-down");
+
+/* Hotplug only when Xen lets us fill this much past all our pages. */
+#ifdef CONFIG_SPARSEMEM
+#define BALLOON_HOTPLUG_MIN	PAGES_PER_SECTION
+#else
+#define BALLOON_HOTPLUG_MIN	1UL
+#endif
 
 /* How far one batch may look past refused pages for fillable ones. */
 #define BALLOON_SCAN_LIMIT	(4 * BALLOON_BATCH)
@@ -161,6 +178,7 @@ static const char * const balloon_stop_names[BALLOON_STOP_NR] = {
 	[BALLOON_STOP_PRESSURE] = "allocation_pressure",
 	[BALLOON_STOP_FLOOR] = "safe_floor",
 	[BALLOON_STOP_BAD_TARGET] = "bad_target",
+	[BALLOON_STOP_OFFLINE] = "memory_offline",
 };
 
 const char *xen_balloon_stop_name(enum balloon_stop stop)
@@ -171,10 +189,18 @@ EXPORT_SYMBOL_IF_KUNIT(xen_balloon_stop_name);
 
 /* ---- the ballooned and parked lists ---------------------------------- */
 
+static void balloon_kick(struct xen_balloon *b)
+{
+	if (b->wq)
+		mod_delayed_work(b->wq, &b->work, 0);
+}
+
 static void balloon_list_add(struct xen_balloon *b, struct page *page,
 			     bool at_tail)
 {
-	__SetPageOffline(page);
+	/* 6.12 onlines hotplugged memory as offline pages already. */
+	if (!PageOffline(page))
+		__SetPageOffline(page);
 	if (at_tail)
 		list_add_tail(&page->lru, &b->ballooned);
 	else
@@ -246,6 +272,29 @@ void xen_balloon_add_page(struct xen_balloon *b, struct page *page)
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_add_page);
 
+/**
+ * xen_balloon_hotplugged - take in hotplugged memory as it is onlined
+ * @b: the balloon
+ * @pfn: the first page onlined
+ * @nr: how many
+ *
+ * The pages have no frame yet: they join the ballooned list, and the
+ * worker fills them up to the target.
+ */
+void xen_balloon_hotplugged(struct xen_balloon *b, unsigned long pfn,
+			    unsigned long nr)
+{
+	unsigned long i;
+
+	mutex_lock(&b->lock);
+	for (i = 0; i < nr; i++)
+		xen_balloon_add_page(b, pfn_to_page(pfn + i));
+	b->hotplug_online += nr;
+	mutex_unlock(&b->lock);
+	balloon_kick(b);
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_hotplugged);
+
 /* ---- growing and shrinking --------------------------------------------- */
 
 /* Would @more new pages put us at Xen's ceiling for this domain? */
@@ -257,18 +306,63 @@ static bool balloon_at_ceiling(struct xen_balloon *b, unsigned long more)
 }
 
 /*
- * Give frames to up to @nr ballooned pages and hand them to the kernel.
- * Only what Xen gave is counted; pages it did not fill stay ballooned.
+ * Hotplug adds whole sections, each with its struct pages and mappings:
+ * only worth it when Xen's ceiling leaves room for one past every page
+ * we have (not for the few pages lent, parked or under the ISA hole).
+ */
+static bool balloon_may_hotplug(struct xen_balloon *b, long max)
+{
+	return b->may_hotplug && !b->hotplug_failed && max > 0 &&
+	       max >= b->stats->total_pages + BALLOON_HOTPLUG_MIN;
+}
+
+/*
+ * No ballooned page is left: add memory for @nr more pages by hotplug,
+ * if we may. Drops @b->lock meanwhile, since onlining the new memory
+ * calls xen_balloon_hotplugged().
+ */
+static enum balloon_step_result balloon_hotplug(struct xen_balloon *b,
+						unsigned long nr)
+{
+	long added;
+
+	if (!balloon_may_hotplug(b, b->ops->max_reservation(b))) {
+		b->stop = BALLOON_STOP_NO_PAGES;
+		return BALLOON_STEP_IDLE;
+	}
+	if (b->hotplug_added > b->hotplug_online) {
+		/* Onlining them kicks the worker. */
+		b->stop = BALLOON_STOP_OFFLINE;
+		return BALLOON_STEP_IDLE;
+	}
+	mutex_unlock(&b->lock);
+	added = b->ops->hotplug(b, nr);
+	mutex_lock(&b->lock);
+	if (added <= 0) {
+		b->hotplug_failed = true;
+		b->stop = BALLOON_STOP_NO_PAGES;
+		pr_warn("no memory hotplugged for %lu KiB more (%ld): staying at %lu KiB until a new target\n",
+			PG_KB(nr), added, PG_KB(b->stats->current_pages));
+		return BALLOON_STEP_IDLE;
+	}
+	b->hotplug_added += added;
+	return BALLOON_STEP_MOVED;
+}
+
+/*
+ * Give frames to up to @nr ballooned pages (one batch) and hand them to
+ * the kernel. Only what Xen gave is counted; pages it did not fill stay
+ * ballooned. With no ballooned page left, hotplug memory for @nr.
  */
 static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 					     unsigned long nr)
 {
 	unsigned int n = 0, scanned = 0, i, bad = 0;
+	unsigned int batch = min_t(unsigned long, nr, BALLOON_BATCH);
 	struct page *page;
 	long got, back;
 
-	nr = min_t(unsigned long, nr, BALLOON_BATCH);
-	while (n < nr) {
+	while (n < batch) {
 		page = balloon_take_fillable(b, &scanned);
 		if (!page)
 			break;
@@ -279,8 +373,7 @@ static enum balloon_step_result balloon_grow(struct xen_balloon *b,
 	if (!n) {
 		if (!list_empty(&b->ballooned))
 			return BALLOON_STEP_MOVED;	/* only parked so far */
-		b->stop = BALLOON_STOP_NO_PAGES;
-		return BALLOON_STEP_IDLE;
+		return balloon_hotplug(b, nr);
 	}
 
 	got = b->ops->populate(b, n, b->frames);
@@ -337,6 +430,33 @@ static unsigned int balloon_take_pages(struct xen_balloon *b, unsigned long nr,
 		list_add_tail(&page->lru, list);
 	}
 	return n;
+}
+
+/*
+ * balloon_take_pages() for up to @nr pages with @b->lock held on entry
+ * and exit but dropped meanwhile: the worker, borrowers and readers of
+ * the state do not wait through reclaim. What others gave Xen meanwhile
+ * comes off @nr, the excess goes back to the kernel. The floor is not
+ * evaluated again: it would count the pages just taken as held by the
+ * kernel. Returns how many pages the allocator gave.
+ */
+static unsigned long balloon_take_unlocked(struct xen_balloon *b,
+					   unsigned long nr,
+					   struct list_head *list)
+{
+	unsigned long cur = b->stats->current_pages, got, keep, gone;
+	struct page *page;
+
+	mutex_unlock(&b->lock);
+	got = balloon_take_pages(b, nr, GFP_BALLOON, list);
+	mutex_lock(&b->lock);
+	gone = cur - min(cur, b->stats->current_pages);
+	for (keep = got; keep > nr - min(nr, gone); keep--) {
+		page = list_last_entry(list, struct page, lru);
+		list_del(&page->lru);
+		b->ops->release_page(b, page);
+	}
+	return got;
 }
 
 /*
@@ -439,7 +559,8 @@ static unsigned long balloon_floor_now(struct xen_balloon *b)
 
 /*
  * The target the balloon works toward: what was asked, capped by Xen's
- * ceiling and by the pages we could fill, and raised to the safe floor
+ * ceiling and by the pages we could fill (unless memory can be
+ * hotplugged), and raised to the safe floor
  * (but never above the current size: the floor only stops shrinking).
  * Records in b->stop which limit applied; the batch that follows may
  * replace it with what stopped it (Xen refused, the allocator ran dry).
@@ -452,11 +573,13 @@ static unsigned long balloon_effective_target(struct xen_balloon *b)
 	long max = b->ops->max_reservation(b);
 	enum balloon_stop why = BALLOON_STOP_NONE;
 
+	if (asked != b->seen_request)
+		b->hotplug_failed = false;
 	if (max > 0 && want > max) {
 		want = max;
 		why = BALLOON_STOP_MAX_RESERVATION;
 	}
-	if (want > reach) {
+	if (want > reach && !balloon_may_hotplug(b, max)) {
 		want = reach;
 		why = BALLOON_STOP_NO_PAGES;
 	}
@@ -526,7 +649,7 @@ long xen_balloon_step(struct xen_balloon *b)
 		r = balloon_grow(b, target - cur);
 	} else if (cur > target) {
 		nr = min_t(unsigned long, cur - target, BALLOON_BATCH);
-		if (balloon_take_pages(b, nr, GFP_BALLOON, &list) < nr)
+		if (balloon_take_unlocked(b, nr, &list) < nr)
 			b->stop = BALLOON_STOP_PRESSURE;
 		taken = balloon_give_pages(b, &list);
 		if (!taken || b->stop == BALLOON_STOP_PRESSURE)
@@ -539,12 +662,6 @@ long xen_balloon_step(struct xen_balloon *b)
 	return delay;
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_step);
-
-static void balloon_kick(struct xen_balloon *b)
-{
-	if (b->wq)
-		mod_delayed_work(b->wq, &b->work, 0);
-}
 
 /**
  * xen_balloon_set_target - ask the balloon to move to @pages
@@ -796,35 +913,19 @@ static unsigned long balloon_above_floor(struct xen_balloon *b,
 /*
  * Balloon out pages for a borrower, with @b->lock held: none unless the
  * kernel could spare all @want (no reclaim storm, no OOM killer), never
- * below the safe floor. The pages are taken from the allocator with the
- * lock dropped, so the worker and other borrowers do not wait through
- * reclaim. Returns how many pages Xen took (now on the ballooned list).
+ * below the safe floor. Returns how many pages Xen took (now on the
+ * ballooned list).
  */
 static long balloon_shrink_for_borrower(struct xen_balloon *b,
 					unsigned long want)
 {
-	unsigned long cur = b->stats->current_pages, room, gone, nr, excess;
-	struct page *page;
+	unsigned long room;
 	LIST_HEAD(list);
 
 	room = balloon_above_floor(b, want);
 	if (!room || (b->ops->available && b->ops->available(b) < want))
 		return 0;
-	mutex_unlock(&b->lock);
-	nr = balloon_take_pages(b, room, GFP_BALLOON, &list);
-	mutex_lock(&b->lock);
-	/*
-	 * Others may have shrunk meanwhile (the worker, another borrower):
-	 * what they gave comes off our room. The floor is not evaluated
-	 * again: it would count the pages just taken as held by the kernel.
-	 */
-	gone = cur - min(cur, b->stats->current_pages);
-	room -= min(room, gone);
-	for (excess = nr - min(nr, room); excess; excess--) {
-		page = list_last_entry(&list, struct page, lru);
-		list_del(&page->lru);
-		b->ops->release_page(b, page);
-	}
+	balloon_take_unlocked(b, room, &list);
 	return balloon_give_pages(b, &list);
 }
 
@@ -1254,6 +1355,79 @@ static long xen_real_max(struct xen_balloon *b)
 	return xen_real_reservation(XENMEM_maximum_reservation);
 }
 
+#ifdef CONFIG_XEN_BALLOON_MEMORY_HOTPLUG
+/* The lowest pfn ever hotplugged: RAM above it may be outside the E820. */
+static unsigned long balloon_hotplug_base = ULONG_MAX;
+
+static bool xen_balloon_hotplugged_pfn(unsigned long pfn)
+{
+	return pfn >= READ_ONCE(balloon_hotplug_base) && page_is_ram(pfn);
+}
+
+/*
+ * Memory hotplug for @nr more pages, whole sections, placed above all RAM
+ * (never in a hole below 4 GiB that a device may decode). A PV guest's
+ * P2M gets invalid entries first, so that the kernel's new mapping of the
+ * range comes out not present.
+ */
+static long xen_real_hotplug(struct xen_balloon *b, unsigned long nr)
+{
+	unsigned long pages = round_up(nr, PAGES_PER_SECTION);
+	struct resource *res;
+	int rc;
+
+	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	if (!res)
+		return -ENOMEM;
+	res->name = "System RAM";
+	res->flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY;
+	rc = allocate_resource(&iomem_resource, res, PFN_PHYS(pages),
+			       PFN_PHYS(round_up(max_pfn, PAGES_PER_SECTION)),
+			       -1, PFN_PHYS(PAGES_PER_SECTION), NULL, NULL);
+	if (rc) {
+		kfree(res);
+		return rc;
+	}
+#ifdef CONFIG_XEN_HAVE_PVMMU
+	if (xen_balloon_pv_mmu()) {
+		unsigned long pfn = PFN_DOWN(res->start), i;
+
+		for (i = 0; i < pages; i++)
+			if (!set_phys_to_machine(pfn + i, INVALID_P2M_ENTRY)) {
+				rc = -ENOSPC;	/* past the P2M's reach */
+				goto out;
+			}
+	}
+#endif
+	WRITE_ONCE(balloon_hotplug_base,
+		   min(balloon_hotplug_base, (unsigned long)PFN_DOWN(res->start)));
+	lock_device_hotplug();
+	rc = add_memory_resource(memory_add_physaddr_to_nid(res->start), res,
+				 MHP_MERGE_RESOURCE);
+	unlock_device_hotplug();
+out:
+	if (rc) {
+		pr_warn("hotplug of %pR failed: %d\n", res, rc);
+		release_resource(res);
+		kfree(res);
+		return rc;
+	}
+	pr_info("hotplugged %lu KiB: %pR\n", PG_KB(pages), res);
+	return pages;
+}
+
+/* Onlined hotplugged memory is ours to fill, not the allocator's. */
+static void xen_balloon_online_page(struct page *page, unsigned int order)
+{
+	xen_balloon_hotplugged(&xen_balloon, page_to_pfn(page), 1UL << order);
+}
+#else
+static bool xen_balloon_hotplugged_pfn(unsigned long pfn)
+{
+	return false;
+}
+#endif
+
 static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 					       unsigned long pfn)
 {
@@ -1272,7 +1446,8 @@ static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 	}
 #endif
 #ifdef CONFIG_X86
-	if (!e820__mapped_any(PFN_PHYS(pfn), PFN_PHYS(pfn + 1), E820_TYPE_RAM))
+	if (!e820__mapped_any(PFN_PHYS(pfn), PFN_PHYS(pfn + 1), E820_TYPE_RAM) &&
+	    !xen_balloon_hotplugged_pfn(pfn))
 		return BALLOON_PFN_HOLE;
 #endif
 	return BALLOON_PFN_EMPTY;
@@ -1358,6 +1533,9 @@ static const struct xen_balloon_ops xen_real_ops = {
 	.available = xen_real_available,
 	.floor = xen_balloon_live_floor,
 	.publish = xen_balloon_xs_write,
+#ifdef CONFIG_XEN_BALLOON_MEMORY_HOTPLUG
+	.hotplug = xen_real_hotplug,
+#endif
 };
 
 /*
@@ -1480,6 +1658,9 @@ static int __init balloon_setup_early(void)
 			cur << (PAGE_SHIFT - 10),
 			in.reservation << (PAGE_SHIFT - 10));
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
+	/* dom0 grows to its dom0_mem max: only, in the machine's map. */
+	b->may_hotplug = IS_ENABLED(CONFIG_XEN_BALLOON_MEMORY_HOTPLUG) &&
+			 !xen_initial_domain();
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
 	return 0;
@@ -1501,6 +1682,9 @@ static int __init balloon_init(void)
 		PG_KB(balloon_stats.balloon_low), PG_KB(floor));
 
 	balloon_check_extra_regions();
+#ifdef CONFIG_XEN_BALLOON_MEMORY_HOTPLUG
+	set_online_page_callback(xen_balloon_online_page);
+#endif
 	debugfs_create_file("xen_balloon", 0444, NULL, b, &balloon_state_fops);
 	xen_balloon_init();
 	return 0;

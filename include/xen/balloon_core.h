@@ -46,6 +46,7 @@ enum balloon_stop {
 	BALLOON_STOP_PRESSURE,		/* the allocator ran dry ballooning down */
 	BALLOON_STOP_FLOOR,		/* target below the safe floor */
 	BALLOON_STOP_BAD_TARGET,	/* memory/target was not a size: refused */
+	BALLOON_STOP_OFFLINE,		/* memory hotplugged, not onlined yet */
 	BALLOON_STOP_NR
 };
 
@@ -91,6 +92,11 @@ struct balloon_boot_waiter {
  * @publish:	write @value to the toolstack's key @key (xenstore
  *		data/balloon/@key); 0 or -errno. Optional: without it
  *		nothing is published.
+ * @hotplug:	add memory for at least @nr more pages past all the balloon
+ *		has; called without @b->lock. The new pages reach the balloon
+ *		through xen_balloon_hotplugged() when they are onlined, maybe
+ *		from within this call. Returns the pages added or -errno.
+ *		Optional: without it the balloon grows only into its list.
  */
 struct xen_balloon_ops {
 	long (*populate)(struct xen_balloon *b, unsigned int nr,
@@ -113,6 +119,7 @@ struct xen_balloon_ops {
 	unsigned long (*floor)(struct xen_balloon *b);
 	int (*publish)(struct xen_balloon *b, const char *key,
 		       const char *value);
+	long (*hotplug)(struct xen_balloon *b, unsigned long nr);
 };
 
 /* What the balloon publishes for toolstacks (xen_balloon_publish()). */
@@ -182,6 +189,10 @@ struct xen_balloon {
 	unsigned long seen_request;	/* last request checked for the log */
 	bool target_refused;		/* the last memory/target was garbage */
 	unsigned long floor_pages;	/* 0: no floor */
+	bool may_hotplug;		/* grow by ops->hotplug past our pages */
+	unsigned long hotplug_added;	/* pages hotplug added ... */
+	unsigned long hotplug_online;	/* ... and of those, onlined */
+	bool hotplug_failed;		/* failed: not again before a new target */
 	bool below_floor_ok;
 	enum balloon_stop stop;
 	/* Published state: values written, which are valid, and when. */
@@ -205,6 +216,8 @@ extern struct xen_balloon xen_balloon;
 void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 		       struct balloon_stats *stats, unsigned long current_pages);
 void xen_balloon_add_page(struct xen_balloon *b, struct page *page);
+void xen_balloon_hotplugged(struct xen_balloon *b, unsigned long pfn,
+			    unsigned long nr);
 long xen_balloon_step(struct xen_balloon *b);
 void xen_balloon_set_target(struct xen_balloon *b, unsigned long pages);
 int xen_balloon_borrow(struct xen_balloon *b, unsigned int nr,

@@ -22,6 +22,10 @@
 #define FAKE_KERNEL	64
 #define FAKE_EXTRA	1100
 #define FAKE_PAGES	(FAKE_KERNEL + FAKE_EXTRA)
+/* One "section" the fake hotplugs: contiguous pages, not in play before. */
+#define FAKE_HOT_ORDER	7
+#define FAKE_HOT	BIT(FAKE_HOT_ORDER)
+#define FAKE_ALL	(FAKE_PAGES + FAKE_HOT)
 #define FAKE_MFN_BASE	0x100000UL
 #define FAKE_UNLIMITED	(-1L)
 
@@ -56,9 +60,17 @@ struct fake_fault_spec {
 struct fake_xen {
 	struct xen_balloon *b;
 	struct balloon_stats stats;
-	struct page *page[FAKE_PAGES];
-	u8 kind[FAKE_PAGES];
-	DECLARE_BITMAP(backed, FAKE_PAGES);
+	struct page *page[FAKE_ALL];	/* the last FAKE_HOT: f->hot's */
+	u8 kind[FAKE_ALL];
+	DECLARE_BITMAP(backed, FAKE_ALL);
+	struct page *hot;		/* FAKE_HOT pages to hotplug */
+	struct xen_balloon_ops hot_ops;	/* fake_ops with .hotplug */
+	bool hot_auto_online;		/* online within the hotplug call */
+	bool hotplug_locked;		/* hotplug called with the lock held */
+	long hotplug_errno;		/* returned instead of a count */
+	unsigned int hotplug_calls;
+	unsigned long hot_added;	/* pages hotplugged (0 or FAKE_HOT) */
+	unsigned long hot_online;	/* of those, onlined */
 	struct list_head kernel;	/* pages the kernel owns (released) */
 	unsigned int nr_kernel;
 	unsigned int nr_lent;
@@ -107,9 +119,9 @@ static int fake_index(struct fake_xen *f, unsigned long pfn)
 	int i;
 
 	/* Lists are mostly walked in order: try the next index first. */
-	if (f->idx_hint < FAKE_PAGES && page_to_pfn(f->page[f->idx_hint]) == pfn)
+	if (f->idx_hint < FAKE_ALL && page_to_pfn(f->page[f->idx_hint]) == pfn)
 		return f->idx_hint++;
-	for (i = 0; i < FAKE_PAGES; i++) {
+	for (i = 0; i < FAKE_ALL; i++) {
 		if (page_to_pfn(f->page[i]) == pfn) {
 			f->idx_hint = i + 1;
 			return i;
@@ -338,6 +350,40 @@ static const struct xen_balloon_ops fake_ops = {
 	.publish = fake_publish,
 };
 
+static void fake_online(struct fake_xen *f)
+{
+	f->hot_online = FAKE_HOT;
+	xen_balloon_hotplugged(f->b, page_to_pfn(f->hot), FAKE_HOT);
+}
+
+/* One section, once: onlined within the call (auto-online) or later. */
+static long fake_hotplug(struct xen_balloon *b, unsigned long nr)
+{
+	struct fake_xen *f = fake_of(b);
+
+	f->hotplug_calls++;
+	f->hotplug_locked |= mutex_is_locked(&b->lock);
+	if (f->hotplug_errno)
+		return f->hotplug_errno;
+	if (f->hot_added || nr > FAKE_HOT)
+		return -ENOSPC;
+	f->hot_added = FAKE_HOT;
+	/* Onlining takes the balloon's lock: it would hang with it held. */
+	if (f->hot_auto_online && !f->hotplug_locked)
+		fake_online(f);
+	return FAKE_HOT;
+}
+
+static void fake_use_hotplug(struct fake_xen *f)
+{
+	f->hot_ops = fake_ops;
+	f->hot_ops.hotplug = fake_hotplug;
+	f->b->ops = &f->hot_ops;
+	f->b->may_hotplug = true;
+	/* The toolstack raised maxmem: room for a section past our pages. */
+	f->max_reservation = FAKE_PAGES + PAGES_PER_SECTION;
+}
+
 /* A new balloon on the fake's pages: FAKE_KERNEL in the kernel, the rest ballooned. */
 static void fake_start(struct fake_xen *f)
 {
@@ -376,6 +422,10 @@ static int xen_balloon_test_init(struct kunit *test)
 		f->page[i] = alloc_page(GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, f->page[i]);
 	}
+	f->hot = alloc_pages(GFP_KERNEL, FAKE_HOT_ORDER);
+	KUNIT_ASSERT_NOT_NULL(test, f->hot);
+	for (i = 0; i < FAKE_HOT; i++)
+		f->page[FAKE_PAGES + i] = f->hot + i;
 	fake_start(f);
 	test->priv = f;
 	return 0;
@@ -402,7 +452,7 @@ static void expect_no_page_leaked(struct kunit *test, struct fake_xen *f)
 	KUNIT_EXPECT_EQ(test, parked, b->nr_parked);
 	KUNIT_EXPECT_EQ(test, list_count(&f->kernel), f->nr_kernel);
 	KUNIT_EXPECT_EQ(test, ballooned + parked + f->nr_kernel + f->nr_lent,
-			FAKE_PAGES);
+			FAKE_PAGES + f->hot_online);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, f->reservation);
 	KUNIT_EXPECT_EQ(test, f->bad_populates, 0);
 	/* What debugfs calls "accounted". */
@@ -441,6 +491,7 @@ static void xen_balloon_test_exit(struct kunit *test)
 	fake_stop(f);
 	for (i = 0; i < FAKE_PAGES; i++)
 		__free_page(f->page[i]);
+	__free_pages(f->hot, FAKE_HOT_ORDER);
 }
 
 /* Step until the balloon rests or backs off; returns the last step. */
@@ -652,6 +703,99 @@ static void target_clamped_to_fillable_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NO_PAGES);
 	KUNIT_EXPECT_EQ(test, settle(f), -1L);
 	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+}
+
+/*
+ * Past the boot size: with no ballooned page left the balloon hotplugs
+ * memory (without its lock), fills it up to the target, and gives it
+ * back when the target falls.
+ */
+static void hotplug_grows_past_the_boot_size(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	fake_use_hotplug(f);
+	f->hot_auto_online = true;
+	xen_balloon_set_target(f->b, FAKE_PAGES + 40);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, FAKE_PAGES + 40UL);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 1U);
+	KUNIT_EXPECT_FALSE(test, f->hotplug_locked);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES + 40UL);
+	KUNIT_EXPECT_EQ(test, f->stats.balloon_low, FAKE_HOT - 40UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 10);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 10UL);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 1U);
+}
+
+/* Hotplugged but not onlined: no second section, a reason, and on when onlined. */
+static void hotplugged_memory_waits_until_onlined(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	fake_use_hotplug(f);
+	xen_balloon_set_target(f->b, FAKE_PAGES + 40);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(f->b->stop), "memory_offline");
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 1U);
+	fake_online(f);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES + 40UL);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NONE);
+}
+
+/* A failed hotplug is tried again for the next target, not in a loop. */
+static void failed_hotplug_waits_for_a_new_target(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	fake_use_hotplug(f);
+	f->hotplug_errno = -ENOSPC;
+	xen_balloon_set_target(f->b, FAKE_PAGES + 40);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 1U);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->stats.target_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NO_PAGES);
+	f->hotplug_errno = 0;
+	f->hot_auto_online = true;
+	xen_balloon_set_target(f->b, FAKE_PAGES + 50);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 2U);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_PAGES + 50UL);
+}
+
+/* Xen's ceiling with no room for a whole section: no hotplug. */
+static void no_hotplug_for_a_sliver_above_our_pages(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	fake_use_hotplug(f);
+	f->max_reservation = FAKE_PAGES + 40;
+	xen_balloon_set_target(f->b, FAKE_PAGES + 40);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->hotplug_calls, 0U);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_PAGES);
+	KUNIT_EXPECT_EQ(test, f->b->stop, BALLOON_STOP_NO_PAGES);
+}
+
+/* The worker takes pages from the allocator without holding its lock. */
+static void shrinking_reclaims_without_the_lock(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 100);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	xen_balloon_set_target(f->b, FAKE_KERNEL + 20);
+	KUNIT_EXPECT_EQ(test, settle(f), -1L);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, FAKE_KERNEL + 20UL);
+	KUNIT_EXPECT_EQ(test, f->site_calls[SITE_TAKE_PAGE], 80U);
+	KUNIT_EXPECT_FALSE(test, f->alloc_locked);
 }
 
 static void target_below_floor_is_raised_to_it(struct kunit *test)
@@ -1072,7 +1216,7 @@ static void fake_reset(struct fake_xen *f)
 	fake_stop(f);
 	memset(f->b, 0, sizeof(*f->b));
 	memset(f->kind, 0, sizeof(f->kind));
-	bitmap_zero(f->backed, FAKE_PAGES);
+	bitmap_zero(f->backed, FAKE_ALL);
 	memset(f->site_calls, 0, sizeof(f->site_calls));
 	f->nr_kernel = 0;
 	f->nr_lent = 0;
@@ -1656,6 +1800,8 @@ static void stop_reasons_have_names(struct kunit *test)
 			   "safe_floor");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_BAD_TARGET),
 			   "bad_target");
+	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_OFFLINE),
+			   "memory_offline");
 	KUNIT_EXPECT_STREQ(test, xen_balloon_stop_name(BALLOON_STOP_NR), "unknown");
 }
 
@@ -1824,6 +1970,11 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(target_clamped_to_max_reservation),
 	KUNIT_CASE(ceiling_reached_while_growing_goes_idle),
 	KUNIT_CASE(target_clamped_to_fillable_pages),
+	KUNIT_CASE(hotplug_grows_past_the_boot_size),
+	KUNIT_CASE(hotplugged_memory_waits_until_onlined),
+	KUNIT_CASE(failed_hotplug_waits_for_a_new_target),
+	KUNIT_CASE(no_hotplug_for_a_sliver_above_our_pages),
+	KUNIT_CASE(shrinking_reclaims_without_the_lock),
 	KUNIT_CASE(target_below_floor_is_raised_to_it),
 	KUNIT_CASE(floor_never_makes_the_balloon_grow),
 	KUNIT_CASE(floor_held_is_rechecked_on_a_slow_timer),

@@ -368,7 +368,10 @@ static void __iomem *xen_memory_acpi_ioremap(acpi_physical_address phys,
 }
 #endif
 
-/* Swaps the NVS under [start, start + size) with RAM above; 0 if done. */
+/*
+ * Swaps the NVS under [start, start + size) with RAM above; 0 if done,
+ * -E2BIG when every slot of xen_nvs_swap[] is taken.
+ */
 static int __init xen_memory_swap_nvs(phys_addr_t start, phys_addr_t size,
 				      const char *what)
 {
@@ -376,7 +379,7 @@ static int __init xen_memory_swap_nvs(phys_addr_t start, phys_addr_t size,
 	int rc;
 
 	if (xen_nr_nvs_swap == ARRAY_SIZE(xen_nvs_swap))
-		return -ENOSPC;
+		return -E2BIG;
 	rc = xen_memplan_swap_nvs(&xen_plan_in, &xen_plan, start, size, s);
 	if (rc)
 		return rc;
@@ -406,7 +409,8 @@ void __init xen_chk_is_e820_usable(phys_addr_t start, phys_addr_t size,
 	xen_raw_printk("xen_memory: %s [mem %#010llx-%#010llx] conflicts with E820 %s pfns [%#lx-%#lx) type %u%s\n",
 		       what, (u64)start, (u64)(start + size - 1),
 		       hit.type ? "entry" : "gap", hit.start, hit.end, hit.type,
-		       rc == -ENOSPC ? ": no RAM above nr_pages to swap it with" : "");
+		       rc == -ENOSPC ? ": no RAM above nr_pages to swap it with" :
+		       rc == -E2BIG ? ": every NVS swap slot is taken" : "");
 	panic("xen_memory: %s conflicts with the E820 map, see above\n", what);
 }
 
