@@ -68,11 +68,12 @@
  * Memory hotplug (XEN_BALLOON_MEMORY_HOTPLUG, domUs). With no ballooned
  * page left and Xen's ceiling a section or more above every page we have
  * (the toolstack raised maxmem), a target above what the guest has adds
- * memory above all RAM, in whole sections. Onlined (auto_online_blocks=online, or by hand), its
- * pages join the ballooned list and are filled like the others; while it
- * waits to be onlined, info/stop_reason says memory_offline. A failed
- * hotplug is not tried again before the next target. Hotplugged memory
- * is never removed: shrinking gives its frames back to Xen.
+ * memory above all RAM, in whole sections. Once onlined
+ * (auto_online_blocks=online, or by hand) its pages join the ballooned
+ * list and are filled like the others; until then info/stop_reason says
+ * memory_offline. A failed hotplug is not tried again before the next
+ * target. Hotplugged memory is never removed: shrinking gives its frames
+ * back to Xen.
  */
 #define pr_fmt(fmt) "xen:balloon: " fmt
 

@@ -17,7 +17,9 @@
  *                                       be) reached: none, max_reservation,
  *                                       no_extra_pages, hypercall_refused,
  *                                       allocation_pressure, safe_floor,
- *                                       bad_target (memory/target refused)
+ *                                       bad_target (memory/target refused),
+ *                                       memory_offline (hotplugged, not
+ *                                       onlined yet)
  *   xen_memory0/info/requested_kb   ro  the target asked for, unclamped
  *   xen_memory0/info/effective_target_kb
  *                                   ro  the target the balloon works
