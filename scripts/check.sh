@@ -83,8 +83,9 @@ PY
 # last balloon report for it: an HVM-style guest (PVH) works toward the
 # target less what its firmware and special pages take, the offset it
 # showed at boot (memory= less its first requested_kb; 0 for PV).
-# script_kv(r, word) is the K=V pairs of the first line of dom0's script
-# that starts with WORD ({} when there is none).
+# script_kv(r, word[, 'domu_script']) is the K=V pairs of the first line
+# of dom0's (or the domU's) script that starts with WORD ({} when there is
+# none).
 expect() {
 	if python3 - "$report" "$1" <<'PY'
 import json, re, sys
@@ -100,8 +101,8 @@ def domu_steps(r):
                  or [None])[-1]) for s in d['mem_steps']]
 
 
-def script_kv(r, word):
-    out = (r['dom0_script'] or {}).get('output', [])
+def script_kv(r, word, script='dom0_script'):
+    out = (r[script] or {}).get('output', [])
     line = next((l for l in out if l.startswith(word + ' ')), '')
     return dict(re.findall(r'(\w+)=(\S+)', line))
 
