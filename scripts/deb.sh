@@ -56,6 +56,11 @@ debian_config() {
 	echo "$c"
 }
 
+# dk ARGS...: make in our tree's Debian build directory, into the log
+dk() {
+	kmake "$SRC_OURS" "$obj" "$@" >>"$log" 2>&1
+}
+
 objects_built() {
 	echo "$(grep -c -E '^  (CC|LD)' "$log" || true) objects built"
 }
@@ -67,7 +72,7 @@ mkdir -p "$obj" "$dest"
 
 if [ "$mode" = fragment ]; then
 	step deb "config: tinyconfig + configs/xen.config"
-	kmake "$SRC_OURS" "$obj" tinyconfig >>"$log" 2>&1
+	dk tinyconfig
 	KCONFIG_CONFIG="$obj/.config" "$SRC_OURS/scripts/kconfig/merge_config.sh" -m -O "$obj" \
 		"$obj/.config" "$ROOT/configs/xen.config" >>"$log" 2>&1
 else
@@ -75,15 +80,15 @@ else
 	step deb "config: Debian's $(basename "$base") + Xen dom0 options"
 	cp "$base" "$obj/.config"
 	# Debian signs with its own keys, which we do not have; debug info
-	# would multiply the build time and the package size. Our balloon
-	# never hotplugs memory, so the option that says it does is off.
+	# would multiply the build time and the package size. Memory
+	# hotplug (XEN_BALLOON_MEMORY_HOTPLUG) stays as Debian has it: on.
 	"$SRC_OURS/scripts/config" --file "$obj/.config" \
 		--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" \
 		--disable MODULE_SIG_ALL --disable DEBUG_INFO_BTF \
 		--disable DEBUG_INFO_DWARF5 --disable DEBUG_INFO_DWARF4 \
 		--disable DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT --enable DEBUG_INFO_NONE \
 		--enable XEN_PV --enable XEN_DOM0 --enable XEN_PV_DOM0 --enable XEN_BALLOON \
-		--enable XEN_DEBUG_FS --disable XEN_BALLOON_MEMORY_HOTPLUG
+		--enable XEN_DEBUG_FS
 	# The boot check's busybox initramfs loads no modules: what dom0 needs
 	# to run a domU with a blkback disk (and the domU its blkfront) is
 	# built in instead of as modules.
@@ -92,10 +97,10 @@ else
 		--enable XEN_GNTDEV --enable XEN_GRANT_DEV_ALLOC --enable XEN_PRIVCMD \
 		--enable XEN_BLKDEV_BACKEND --enable XEN_BLKDEV_FRONTEND --enable BLK_DEV_LOOP
 fi
-kmake "$SRC_OURS" "$obj" olddefconfig >>"$log" 2>&1 || fail_with_log "$log" "configuration"
+dk olddefconfig || fail_with_log "$log" "configuration"
 if [ "${DEB_ONLY:-}" = boot ]; then
 	step deb "bzImage only, no modules (log: $log)"
-	kmake "$SRC_OURS" "$obj" -j"$(nproc)" bzImage >>"$log" 2>&1 &
+	dk -j"$(nproc)" bzImage &
 	wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bzImage"
 	# boot.sh and initramfs.sh find a flavour's kernel in build-<flavour>.
 	ln -sfn build-deb/obj "$CLONE_DIR/build-debcfg"
@@ -105,8 +110,8 @@ if [ "${DEB_ONLY:-}" = boot ]; then
 fi
 if [ "${DEB_ONLY:-}" = ours ]; then
 	step deb "compiling arch/x86/xen, drivers/xen and xenmem only (log: $log)"
-	kmake "$SRC_OURS" "$obj" -j"$(nproc)" prepare >>"$log" 2>&1 || fail_with_log "$log" "make prepare"
-	kmake "$SRC_OURS" "$obj" -j"$(nproc)" W=1 arch/x86/xen/ drivers/xen/ xenmem/ >>"$log" 2>&1 &
+	dk -j"$(nproc)" prepare || fail_with_log "$log" "make prepare"
+	dk -j"$(nproc)" W=1 arch/x86/xen/ drivers/xen/ xenmem/ &
 	wait_with_progress $! 30 deb objects_built || fail_with_log "$log" "our directories"
 	# Warnings in the files we own (upstream's own files there are not ours).
 	ours=$(cd "$ROOT" && find arch drivers include -name '*.[ch]' | sed 's/\./\\./g' | paste -sd'|')
@@ -117,7 +122,7 @@ if [ "${DEB_ONLY:-}" = ours ]; then
 fi
 step deb "bindeb-pkg -j$(nproc) (log: $log)"
 rm -f "$CLONE_DIR"/build-deb/*.deb
-kmake "$SRC_OURS" "$obj" -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg >>"$log" 2>&1 &
+dk -j"$(nproc)" LOCALVERSION=-xenmem bindeb-pkg &
 wait_with_progress $! 60 deb objects_built || fail_with_log "$log" "bindeb-pkg"
 rm -f "$dest"/*.deb
 mv "$CLONE_DIR"/build-deb$KVER_SUFFIX/*.deb "$dest/"

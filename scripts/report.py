@@ -20,6 +20,8 @@ ERROR_PATTERNS = [
     (re.compile(r'Kernel panic'), 'panic'),
     (re.compile(r'Dom0 crashed|domain_crash'), 'Dom0 crashed'),
     (re.compile(r'\(XEN\) Panic on CPU'), 'Xen panic'),
+    # An HVM-style domU (PVH) that faults while handling a double fault.
+    (re.compile(r'\(XEN\) d\d+v\d+ Triple fault'), 'domU triple fault'),
     (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
@@ -131,7 +133,7 @@ def parse(log_lines, outcome, qemu_err=''):
                 r['xen_e820'].append({'start': hex(int(m.group(1), 16)),
                                       'end': hex(int(m.group(2), 16) + 1),
                                       'type': m.group(3)})
-            if re.search(r'Dom0 crashed|domain_crash|Panic on CPU', line):
+            if re.search(r'Dom0 crashed|domain_crash|Panic on CPU|Triple fault', line):
                 dom0_lines.append(line)
             # Xen says why it panics on the next line that is not stars.
             text = line[len('(XEN)'):].strip()
@@ -243,6 +245,8 @@ def parse(log_lines, outcome, qemu_err=''):
     for e in r['errors']:
         if e['kind'] == 'Xen panic' and r.get('xen_panic'):
             e.update(where='xen', line='%s %s' % (e['line'], r['xen_panic']))
+        elif e['kind'] == 'domU triple fault':
+            e['where'] = 'xen'
     r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
                          if USER_CRASH.search(strip(x).strip())]
     r['kunit'] = [dict(s, where='dom0') for s in parse_kunit(dom0_lines)]

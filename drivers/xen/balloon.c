@@ -1660,8 +1660,7 @@ static int __init balloon_setup_early(void)
 			in.reservation << (PAGE_SHIFT - 10));
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
 	/* dom0 grows to its dom0_mem max: only, in the machine's map. */
-	b->may_hotplug = IS_ENABLED(CONFIG_XEN_BALLOON_MEMORY_HOTPLUG) &&
-			 !xen_initial_domain();
+	b->may_hotplug = xen_real_ops.hotplug && !xen_initial_domain();
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
 	return 0;
