@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# DOM0_SCRIPT of boot test 47-pvh-domu-migrate (issue 14). Live-migrate
+# the PVH domU to this same host twice ("xl migrate -s ''", the local
+# stand-in for ssh) while its balloon moves: "xl mem-set" to 192 MiB a
+# second after the first migration starts, back to 256 MiB during the
+# second. A migration that fails must leave the domU running; it is then
+# tried once more. After each, the balloon's keys are in the new
+# domain's home and it reaches the target. The domU's console is
+# attached again after each migration, so its last lines (pattern,
+# accounting) reach the report. Every line starting with "mig-" is read
+# by the test.
+. /xm/lib.sh # fail try domu_home key alive said shutdown_domu
+
+# settle OP KB: wait (at most 120 s) until current_kb OP KB with the
+# balloon at rest (a PVH domU's target leaves out what its firmware
+# takes, so current_kb is not the KiB written)
+settle() {
+	n=0
+	until [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null && [ "$(key stop_reason)" = none ]; do
+		n=$((n + 1))
+		[ $n -le 240 ] || fail "current_kb stayed at $(key current_kb)" \
+			"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
+		sleep 0.5
+	done
+}
+
+# migrate N MIB: migration N with "xl mem-set domu MIB" a second after it
+# starts; "mig-N rc=.. seconds=.. old=.. id=.." (and its retry, if any)
+migrate() {
+	old=$id
+	t=$(date +%s)
+	xl migrate -s "" domu "xl migrate-receive" </dev/null >/tmp/mig-$1.log 2>&1 &
+	pid=$!
+	sleep 1
+	try xl mem-set domu "${2}m" || fail "xl mem-set domu ${2}m"
+	wait $pid
+	rc=$?
+	domu_home || fail "no domain domu after migration $1"
+	echo "mig-$1 rc=$rc seconds=$(($(date +%s) - t)) old=$old id=$id"
+	said "mig-$1-log" /tmp/mig-$1.log
+	[ $rc != 0 ] || xl console domu </dev/null >>/tmp/domu-restored.log 2>&1 &
+}
+
+domu_home || fail "xl domid domu"
+settle -ge 253952
+echo "mig-start id=$id current_kb=$(key current_kb)"
+migrate 1 192
+[ "$rc" = 0 ] || migrate 1r 192
+settle -le 196608
+echo "mig-down id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
+migrate 2 256
+[ "$rc" = 0 ] || migrate 2r 256
+settle -ge 253952
+echo "mig-up id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
+alive mig-end || fail "the domU is gone"
+shutdown_domu mig-shutdown
