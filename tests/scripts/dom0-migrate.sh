@@ -4,8 +4,8 @@
 # the PVH domU to this same host twice ("xl migrate -s ''", the local
 # stand-in for ssh) while its balloon moves: "xl mem-set" to 192 MiB a
 # second after the first migration starts, back to 256 MiB during the
-# second. A migration that fails must leave the domU running; it is then
-# tried once more. After each, the balloon's keys are in the new
+# second. A migration that aborts must leave the domU running; it is
+# tried once more when the balloon is at rest. After each, the balloon's keys are in the new
 # domain's home and, the target set again, it reaches it. The domU's console is
 # attached again after each migration, so its last lines (pattern,
 # accounting) reach the report. Every line starting with "mig-" is read
@@ -27,37 +27,44 @@ settle() {
 	done
 }
 
-# migrate N MIB: migration N with "xl mem-set domu MIB" a second after it
-# starts; "mig-N rc=.. seconds=.. old=.. id=.." (and its retry, if any)
+# migrate TAG: one "xl migrate"; "TAG rc=.. seconds=.. old=.. id=.."
 migrate() {
 	old=$id
 	t=$(date +%s)
-	xl migrate -s "" domu "xl migrate-receive" </dev/null >/tmp/mig-$1.log 2>&1 &
+	xl migrate -s "" domu "xl migrate-receive" </dev/null >/tmp/$1.log 2>&1 &
 	pid=$!
 	sleep 1
-	try xl mem-set domu "${2}m" || fail "xl mem-set domu ${2}m"
+	[ -z "$2" ] || try xl mem-set domu "$2" || fail "xl mem-set domu $2"
 	wait $pid
 	rc=$?
-	domu_home || fail "no domain domu after migration $1"
-	echo "mig-$1 rc=$rc seconds=$(($(date +%s) - t)) old=$old id=$id" \
+	domu_home || fail "no domain domu after $1"
+	echo "$1 rc=$rc seconds=$(($(date +%s) - t)) old=$old id=$id" \
 		"target_kb=$(key target_kb) current_kb=$(key current_kb)"
-	said "mig-$1-log" /tmp/mig-$1.log
+	said "$1-log" /tmp/$1.log
 	[ $rc != 0 ] || xl console domu </dev/null >>/tmp/domu-restored.log 2>&1 &
+}
+
+# move N MIB OP KB: migration N with "xl mem-set domu MIB" a second after
+# it starts. Should it abort (the balloon moved under it), the domU runs
+# on: let the balloon come to rest (current_kb OP KB), then migrate again.
+move() {
+	migrate "mig-$1" "${2}m"
+	[ "$rc" = 0 ] && return
+	settle "$3" "$4"
+	migrate "mig-${1}r" ""
 }
 
 domu_home || fail "xl domid domu"
 settle -ge 253952
 echo "mig-start id=$id current_kb=$(key current_kb)"
-migrate 1 192
-[ "$rc" = 0 ] || migrate 1r 192
+move 1 192 -le 196608
 # xl builds the new domain from the config it sent when the migration
 # began: a target set meanwhile may be lost there. Set it again, as a
 # toolstack that watches its guests does.
 try xl mem-set domu 192m || fail "xl mem-set domu 192m"
 settle -le 196608
 echo "mig-down id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
-migrate 2 256
-[ "$rc" = 0 ] || migrate 2r 256
+move 2 256 -ge 253952
 try xl mem-set domu 256m || fail "xl mem-set domu 256m"
 settle -ge 253952
 echo "mig-up id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
