@@ -42,7 +42,7 @@ def main():
     a = ap.parse_args()
 
     booted = domu_booted = dom0_steps = domu_steps = unreadable = 0
-    grub = cuts = scripts = 0
+    grub = cuts = scripts = script_tests = 0
     stats = {}
     for path in a.reports:
         try:
@@ -58,7 +58,9 @@ def main():
         domu_steps += len(d.get('mem_steps', []))
         grub += (r.get('bootloader') or '').startswith('GRUB')
         cuts += len(r.get('map_cuts', []))
-        scripts += sum(bool(r.get(k)) for k in ('dom0_script', 'domu_script'))
+        ran = sum(bool(r.get(k)) for k in ('dom0_script', 'domu_script'))
+        scripts += ran
+        script_tests += bool(ran)
         add(stats, r.get('stats', {}))
         add(stats, r.get('kunit_stats', {}))
     for path in a.kunit_log:
@@ -70,7 +72,7 @@ def main():
     rows = [('configurations booted (dom0 reached /init)', booted,
              '%d boot tests; %d domU boots' % (len(a.reports), domu_booted)),
             ('booted through GRUB (firmware map ranges cut)', grub, '%d cutmem ranges' % cuts),
-            ('user scripts run (DOM0_SCRIPT, DOMU_SCRIPT)', scripts, 'boot tests 37-39'),
+            ('user scripts run (DOM0_SCRIPT, DOMU_SCRIPT)', scripts, 'in %d boot tests' % script_tests),
             ('random layouts checked', stats.pop('random_layouts'), 'KUnit xm-stat'),
             ('faults injected', stats.pop('faults_injected'), 'KUnit xm-stat / XM: stat'),
             ('balloon steps', dom0_steps + domu_steps,
