@@ -96,3 +96,26 @@ restore_domu() {
 	done
 	echo "$2 id=$id waited=$n"
 }
+
+# pattern MIB OUT: start xm-pattern MIB (a domU's script) with its output
+# in OUT and wait until it holds its words; its pid in $pid
+pattern() {
+	rm -f /tmp/pattern.ready
+	xm-pattern "$1" >"$2" &
+	pid=$!
+	n=0
+	until [ -e /tmp/pattern.ready ]; do
+		n=$((n + 1))
+		[ $n -le 240 ] || { echo "domu-error pattern of $1 MiB not ready"; exit 1; }
+		sleep 0.5
+	done
+}
+
+# check PID OUT TAG: have the pattern holder check its words; its verdict
+# in one "domu-TAG mb=.. bad_words=.. ok=.." line
+check() {
+	kill -USR1 "$1"
+	wait "$1"
+	read -r l <"$2"
+	echo "domu-$3 $l"
+}

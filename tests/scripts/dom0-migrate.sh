@@ -5,11 +5,11 @@
 # stand-in for ssh) while its balloon moves: "xl mem-set" to 192 MiB a
 # second after the first migration starts, back to 256 MiB during the
 # second. A migration that aborts must leave the domU running; it is
-# tried once more when the balloon is at rest. After each, the balloon's keys are in the new
-# domain's home and, the target set again, it reaches it. The domU's console is
-# attached again after each migration, so its last lines (pattern,
-# accounting) reach the report. Every line starting with "mig-" is read
-# by the test.
+# tried once more when the balloon is at rest. After each, the balloon's
+# keys are in the new domain's home and, the target set again, it
+# reaches it. The domU's console is attached again after each migration,
+# so its last lines (pattern, accounting) reach the report. Every line
+# starting with "mig-" is read by the test.
 . /xm/lib.sh # fail try domu_home key alive said shutdown_domu
 
 # settle OP KB: wait (at most 120 s) until current_kb OP KB with the

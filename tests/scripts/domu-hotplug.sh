@@ -12,6 +12,7 @@
 B=/sys/devices/system/xen_memory/xen_memory0
 D=/sys/kernel/debug/xen_balloon
 M=/sys/devices/system/memory
+. /xm/lib.sh # pattern check
 
 [ -f $D ] || mount -t debugfs none /sys/kernel/debug
 echo online >$M/auto_online_blocks || { echo "domu-error no auto_online_blocks"; exit 1; }
@@ -37,27 +38,6 @@ state() {
 		[ "$st" = online ] && on=$((on + 1))
 	done
 	echo "domu-$1 current_kb=$cur xen_kb=$xen accounted=$acc stop=$stop memtotal_kb=$mt blocks=$nb online=$on"
-}
-
-# pattern MIB OUT: start xm-pattern MIB with its output in OUT; $pid
-pattern() {
-	rm -f /tmp/pattern.ready
-	xm-pattern "$1" >"$2" &
-	pid=$!
-	n=0
-	until [ -e /tmp/pattern.ready ]; do
-		n=$((n + 1))
-		[ $n -le 240 ] || { echo "domu-error pattern of $1 MiB not ready"; exit 1; }
-		sleep 0.5
-	done
-}
-
-# check PID OUT TAG: have the pattern holder check its words; its verdict
-check() {
-	kill -USR1 "$1"
-	wait "$1"
-	read -r l <"$2"
-	echo "domu-$3 $l"
 }
 
 # until_kb OP KB TAG: wait (at most 120 s) until current_kb OP KB

@@ -5,6 +5,7 @@
 # 192 MiB and back up, then check every word. Polls with shell builtins
 # (this platform's busybox now and then crashes at exec).
 B=/sys/devices/system/xen_memory/xen_memory0/info/current_kb
+. /xm/lib.sh # pattern check
 
 # until_kb OP KB: wait (at most 300 s) until current_kb OP KB
 until_kb() {
@@ -16,19 +17,8 @@ until_kb() {
 	done
 }
 
-rm -f /tmp/pattern.ready
-xm-pattern 48 >/tmp/mig.out &
-pid=$!
-n=0
-until [ -e /tmp/pattern.ready ]; do
-	n=$((n + 1))
-	[ $n -le 240 ] || { echo "domu-error pattern not ready"; exit 1; }
-	sleep 0.5
-done
+pattern 48 /tmp/mig.out
 echo "domu-ready"
 until_kb -le 196608
 until_kb -ge 253952
-kill -USR1 $pid
-wait $pid
-read -r l </tmp/mig.out
-echo "domu-pattern $l"
+check $pid /tmp/mig.out pattern
