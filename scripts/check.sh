@@ -308,10 +308,11 @@ if [ "$what" = all ]; then
 fi
 
 # platform_glitch_only NAME: the failed run shows a platform glitch (a user
-# process crashing, or xl missing a domU's shutdown that Xen shows) and no
-# kernel error (BUG, WARN, Oops, panic, fault, Dom0 crashed). Both happen
-# on this Xen-in-TCG platform (see README); one retry is allowed for them,
-# and it is counted.
+# process crashing, xl missing a domU's shutdown that Xen shows, a PVH
+# domU triple-faulting with Xen's own state in it) and no kernel error
+# (BUG, WARN, Oops, panic, fault, Dom0 crashed, any other triple fault).
+# They happen on this Xen-in-TCG platform (see README); one retry is
+# allowed for them, and it is counted.
 platform_glitch_only() {
 	python3 - "$OUT/reports/$1.json" <<'PY'
 import json, sys
