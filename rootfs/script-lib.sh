@@ -52,8 +52,8 @@ said() {
 # "TAG alive=yes id=.. mem_mib=.. state=.." (or alive=no) line.
 alive() {
 	if try xl list domu >/tmp/xl-list.txt 2>&1; then
-		while read -r name id mem _ state _; do
-			[ "$name" = domu ] && l="id=$id mem_mib=$mem state=$state"
+		while read -r a_name a_id a_mem _ a_state _; do
+			[ "$a_name" = domu ] && l="id=$a_id mem_mib=$a_mem state=$a_state"
 		done </tmp/xl-list.txt
 		echo "$1 alive=yes $l"
 		return 0

@@ -81,6 +81,7 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/errno.h>
+#include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
@@ -108,6 +109,7 @@
 #include <xen/balloon_core.h>
 #include <xen/features.h>
 #include <xen/interface/memory.h>
+#include <xen/interface/version.h>
 #include <xen/mem-reservation.h>
 #include <xen/page.h>
 #include <xen/xen.h>
@@ -1268,6 +1270,28 @@ static bool xen_balloon_pv_mmu(void)
 	       !xen_feature(XENFEAT_auto_translated_physmap);
 }
 
+/*
+ * Xen 4.17 does not mark a page dirty when it adds it to an HVM or PVH
+ * guest's P2M, and the page's first writes are not tracked either until
+ * the toolstack's next log-dirty pass. A page populated during a live
+ * migration after the toolstack's pass over its pfn is then not sent:
+ * the new domain has a hole there, reads of it give all ones and writes
+ * vanish (boot test 47). What Xen itself writes into a guest page is
+ * always marked dirty: have it write its extraversion string into each
+ * new page. (A PV guest's MMU update marks the page dirty.)
+ */
+static void xen_balloon_dirty(struct page **pages, unsigned int nr)
+{
+	void *p;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		p = kmap_local_page(pages[i]);
+		HYPERVISOR_xen_version(XENVER_extraversion, p);
+		kunmap_local(p);
+	}
+}
+
 static void xen_real_map(struct xen_balloon *b, struct page **pages,
 			 xen_pfn_t *frames, unsigned int nr,
 			 unsigned long *failed)
@@ -1275,9 +1299,13 @@ static void xen_real_map(struct xen_balloon *b, struct page **pages,
 #ifdef CONFIG_XEN_HAVE_PVMMU
 	pte_t ptes[BALLOON_MC_BATCH];
 	unsigned int i, j, n;
+#endif
 
-	if (!xen_balloon_pv_mmu())
+	if (!xen_balloon_pv_mmu()) {
+		xen_balloon_dirty(pages, nr);
 		return;
+	}
+#ifdef CONFIG_XEN_HAVE_PVMMU
 	for (i = 0; i < nr; i += n) {
 		n = balloon_multicall ? min_t(unsigned int, nr - i, BALLOON_MC_BATCH) : 1;
 		for (j = 0; j < n; j++) {

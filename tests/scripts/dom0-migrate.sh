@@ -21,8 +21,12 @@ settle() {
 	until [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null &&
 		case $(key stop_reason) in none | no_extra_pages) true ;; *) false ;; esac; do
 		n=$((n + 1))
-		[ $n -le 240 ] || fail "current_kb stayed at $(key current_kb)" \
-			"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
+		[ $n -le 240 ] || {
+			# Xen's count and ceiling for the domain, on its console
+			xl debug-keys q
+			fail "current_kb stayed at $(key current_kb)" \
+				"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
+		}
 		sleep 0.5
 	done
 }
@@ -37,7 +41,14 @@ migrate() {
 	[ -z "$2" ] || try xl mem-set domu "$2" || fail "xl mem-set domu $2"
 	wait $pid
 	rc=$?
-	domu_home || fail "no domain domu after $1"
+	# The receiving xl may still be naming the new domain "domu" when
+	# the sending one has ended.
+	n=0
+	until domu_home 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 20 ] || fail "no domain domu after $1"
+		sleep 0.5
+	done
 	echo "$1 rc=$rc seconds=$(($(date +%s) - t)) old=$old id=$id" \
 		"target_kb=$(key target_kb) current_kb=$(key current_kb)"
 	said "$1-log" /tmp/$1.log
@@ -64,9 +75,10 @@ move 1 192 -le 196608
 try xl mem-set domu 192m || fail "xl mem-set domu 192m"
 settle -le 196608
 echo "mig-down id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
+alive mig-down-xen || fail "the domU is gone"
 move 2 256 -ge 253952
 try xl mem-set domu 256m || fail "xl mem-set domu 256m"
 settle -ge 253952
 echo "mig-up id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
-alive mig-end || fail "the domU is gone"
+alive mig-up-xen || fail "the domU is gone"
 shutdown_domu mig-shutdown
