@@ -50,6 +50,7 @@
 #include <linux/delay.h>
 #include <xen/balloon.h>
 #include <xen/xen.h>
+#include <asm/xen/hypervisor.h>
 
 static char *run = "meta,lookup,set";
 module_param(run, charp, 0444);
@@ -390,38 +391,15 @@ static bool xmb_count_va(struct xmb_pages *p, const void *va,
 	return true;
 }
 
-#ifdef P2M_MID_SPAN
 /*
- * Ours: the top array, every mid and every leaf the top reaches. A mid
- * seen before (the shared missing and identity mids) adds nothing new.
+ * A linear view: the pages mapped at @va .. @end (leaves; a shared
+ * missing or identity page mapped many times counts once) and the PTE
+ * pages that map them (counted as mids). The PMD pages above those are
+ * not counted.
  */
-static void xmb_meta_walk(struct xmb_pages *p)
+static void xmb_meta_view(struct xmb_pages *p, unsigned long va,
+			  unsigned long end)
 {
-	unsigned long nr_top = READ_ONCE(xen_p2m_limit) / P2M_MID_SPAN;
-	unsigned long i, j;
-
-	for (i = 0; i < nr_top; i++) {
-		unsigned long **mid = READ_ONCE(xen_p2m_top[i]);
-
-		xmb_count_va(p, &xen_p2m_top[i], XMB_TOP);
-		if (!xmb_count_va(p, mid, XMB_MID))
-			continue;
-		for (j = 0; j < P2M_MID_PER_PAGE; j++)
-			xmb_count_va(p, READ_ONCE(mid[j]), XMB_LEAF);
-		cond_resched();
-	}
-}
-#else
-/*
- * Upstream: the pages mapped at xen_p2m_addr .. + xen_p2m_size (leaves;
- * the shared missing and identity pages are mapped many times and count
- * once) and the PTE pages that map them (counted as mids). The one or
- * two PMD pages above those are not counted: "top" stays 0.
- */
-static void xmb_meta_walk(struct xmb_pages *p)
-{
-	unsigned long va = (unsigned long)xen_p2m_addr;
-	unsigned long end = va + xen_p2m_size * sizeof(unsigned long);
 	unsigned int level;
 	pte_t *pte;
 
@@ -435,6 +413,40 @@ static void xmb_meta_walk(struct xmb_pages *p)
 		if (!(va & (PMD_SIZE - 1)))
 			cond_resched();
 	}
+}
+
+#ifdef P2M_MID_SPAN
+/*
+ * Ours: the top array, every mid and every leaf the top reaches (a mid
+ * seen before, the shared missing and identity mids, adds nothing new),
+ * then the toolstack's linear view of the same leaves: its PTE pages.
+ */
+static void xmb_meta_walk(struct xmb_pages *p)
+{
+	unsigned long nr_top = READ_ONCE(xen_p2m_limit) / P2M_MID_SPAN;
+	unsigned long view = HYPERVISOR_shared_info->arch.p2m_vaddr;
+	unsigned long i, j;
+
+	for (i = 0; i < nr_top; i++) {
+		unsigned long **mid = READ_ONCE(xen_p2m_top[i]);
+
+		xmb_count_va(p, &xen_p2m_top[i], XMB_TOP);
+		if (!xmb_count_va(p, mid, XMB_MID))
+			continue;
+		for (j = 0; j < P2M_MID_PER_PAGE; j++)
+			xmb_count_va(p, READ_ONCE(mid[j]), XMB_LEAF);
+		cond_resched();
+	}
+	if (view)
+		xmb_meta_view(p, view, view + nr_top * P2M_MID_PER_PAGE * PAGE_SIZE);
+}
+#else
+/* Upstream: its linear list at xen_p2m_addr. */
+static void xmb_meta_walk(struct xmb_pages *p)
+{
+	unsigned long va = (unsigned long)xen_p2m_addr;
+
+	xmb_meta_view(p, va, va + xen_p2m_size * sizeof(unsigned long));
 }
 #endif
 

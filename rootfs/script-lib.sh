@@ -40,6 +40,25 @@ wait_key() {
 	done
 }
 
+# settle OP KB [STOPS]: look every 0.5 s (at most 240 times, count in $n)
+# until current_kb OP KB with the balloon at rest: its stop_reason one
+# of STOPS (default "none"). A PVH domU's target leaves out what its
+# firmware takes, so current_kb is not the KiB written. On failure Xen
+# prints the domain's nr_pages and max_pages on its console first.
+settle() {
+	n=0
+	until [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null &&
+		case " ${3:-none} " in *" $(key stop_reason) "*) true ;; *) false ;; esac; do
+		n=$((n + 1))
+		[ $n -le 240 ] || {
+			xl debug-keys q
+			fail "current_kb stayed at $(key current_kb)" \
+				"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
+		}
+		sleep 0.5
+	done
+}
+
 # said TAG FILE: xl's own words in FILE, one "TAG line" each (not its
 # progress meter)
 said() {

@@ -6,7 +6,7 @@
 # its balloon (data/balloon/ in xenstore) reaches it by memory hotplug,
 # let the domU use the memory, then bring it back to 128 MiB.
 # Every line starting with "hp-" is read by the test.
-. /xm/lib.sh # fail try domu_home key alive shutdown_domu
+. /xm/lib.sh # fail try domu_home key settle alive shutdown_domu
 
 # line WORD: wait (at most 150 s) for a line of the domU's console with WORD
 line() {
@@ -21,31 +21,18 @@ line() {
 	done
 }
 
-# until_kb OP KB: wait (at most 120 s, polls in $n) until current_kb OP
-# KB with the balloon at rest (a PVH domU's target leaves out what its
-# firmware takes, so current_kb is not the KiB written)
-until_kb() {
-	n=0
-	until [ "$(key current_kb)" "$1" "$2" ] && [ "$(key stop_reason)" = none ]; do
-		n=$((n + 1))
-		[ $n -le 240 ] || fail "current_kb stayed at $(key current_kb), target_kb $(key target_kb)" \
-			"(stop_reason $(key stop_reason))"
-		sleep 0.5
-	done
-}
-
 domu_home || fail "xl domid domu"
 line domu-ready
 echo "hp-boot current_kb=$(key current_kb) stop_reason=$(key stop_reason)"
 try xl mem-max domu 384m || fail "xl mem-max domu 384m"
 try xl mem-set domu 384m || fail "xl mem-set domu 384m"
-until_kb -ge 385024
+settle -ge 385024
 alive hp-grown-xl
 echo "hp-grown current_kb=$(key current_kb) target_kb=$(key target_kb) seconds=$((n / 2))"
 
 line domu-used
 try xl mem-set domu 128m || fail "xl mem-set domu 128m"
-until_kb -le 131072
+settle -le 131072
 alive hp-shrunk-xl
 echo "hp-shrunk current_kb=$(key current_kb) target_kb=$(key target_kb) seconds=$((n / 2))"
 line domu-small

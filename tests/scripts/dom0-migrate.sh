@@ -10,26 +10,7 @@
 # reaches it. The domU's console is attached again after each migration,
 # so its last lines (pattern, accounting) reach the report. Every line
 # starting with "mig-" is read by the test.
-. /xm/lib.sh # fail try domu_home key alive said shutdown_domu
-
-# settle OP KB: wait (at most 120 s) until current_kb OP KB with the
-# balloon at rest (a PVH domU's target leaves out what its firmware
-# takes, so current_kb is not the KiB written; at memory == maxmem the
-# grant-table frames lent at boot stop it just short: no_extra_pages)
-settle() {
-	n=0
-	until [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null &&
-		case $(key stop_reason) in none | no_extra_pages) true ;; *) false ;; esac; do
-		n=$((n + 1))
-		[ $n -le 240 ] || {
-			# Xen's count and ceiling for the domain, on its console
-			xl debug-keys q
-			fail "current_kb stayed at $(key current_kb)" \
-				"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
-		}
-		sleep 0.5
-	done
-}
+. /xm/lib.sh # fail try domu_home key settle alive said shutdown_domu
 
 # migrate TAG: one "xl migrate"; "TAG rc=.. seconds=.. old=.. id=.."
 migrate() {
@@ -61,24 +42,28 @@ migrate() {
 move() {
 	migrate "mig-$1" "${2}m"
 	[ "$rc" = 0 ] && return
-	settle "$3" "$4"
+	settle "$3" "$4" "$AT_REST"
 	migrate "mig-${1}r" ""
 }
 
+# At memory == maxmem the grant-table frames lent at boot stop the
+# balloon just short of its target: no_extra_pages is at rest too.
+AT_REST="none no_extra_pages"
+
 domu_home || fail "xl domid domu"
-settle -ge 253952
+settle -ge 253952 "$AT_REST"
 echo "mig-start id=$id current_kb=$(key current_kb)"
 move 1 192 -le 196608
 # xl builds the new domain from the config it sent when the migration
 # began: a target set meanwhile may be lost there. Set it again, as a
 # toolstack that watches its guests does.
 try xl mem-set domu 192m || fail "xl mem-set domu 192m"
-settle -le 196608
+settle -le 196608 "$AT_REST"
 echo "mig-down id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
 alive mig-down-xen || fail "the domU is gone"
 move 2 256 -ge 253952
 try xl mem-set domu 256m || fail "xl mem-set domu 256m"
-settle -ge 253952
+settle -ge 253952 "$AT_REST"
 echo "mig-up id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
 alive mig-up-xen || fail "the domU is gone"
 shutdown_domu mig-shutdown
