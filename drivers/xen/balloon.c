@@ -81,7 +81,6 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/errno.h>
-#include <linux/highmem.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
@@ -1225,10 +1224,11 @@ EXPORT_SYMBOL_IF_KUNIT(xen_balloon_setup);
 
 /* ---- the real hypervisor ----------------------------------------------- */
 
-#ifdef CONFIG_XEN_HAVE_PVMMU
-/* Kernel-mapping updates go to Xen in multicalls of this many entries. */
+/* Calls per page go to Xen in multicalls of this many entries. */
 #define BALLOON_MC_BATCH	64
 static struct multicall_entry balloon_mc[BALLOON_MC_BATCH];
+
+#ifdef CONFIG_XEN_HAVE_PVMMU
 
 /*
  * Set the kernel mapping of pages[first..first+nr) to @ptes[i] (machine
@@ -1278,17 +1278,22 @@ static bool xen_balloon_pv_mmu(void)
  * the new domain has a hole there, reads of it give all ones and writes
  * vanish (boot test 47). What Xen itself writes into a guest page is
  * always marked dirty: have it write its extraversion string into each
- * new page. (A PV guest's MMU update marks the page dirty.)
+ * new page, one multicall per BALLOON_MC_BATCH pages. (A PV guest's MMU
+ * update marks the page dirty.)
  */
 static void xen_balloon_dirty(struct page **pages, unsigned int nr)
 {
-	void *p;
-	unsigned int i;
+	unsigned int i, j, n;
 
-	for (i = 0; i < nr; i++) {
-		p = kmap_local_page(pages[i]);
-		HYPERVISOR_xen_version(XENVER_extraversion, p);
-		kunmap_local(p);
+	for (i = 0; i < nr; i += n) {
+		n = min_t(unsigned int, nr - i, BALLOON_MC_BATCH);
+		for (j = 0; j < n; j++) {
+			balloon_mc[j].op = __HYPERVISOR_xen_version;
+			balloon_mc[j].args[0] = XENVER_extraversion;
+			balloon_mc[j].args[1] =
+				(unsigned long)page_address(pages[i + j]);
+		}
+		HYPERVISOR_multicall(balloon_mc, n);
 	}
 }
 
