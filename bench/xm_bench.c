@@ -424,7 +424,8 @@ static void xmb_meta_view(struct xmb_pages *p, unsigned long va,
 static void xmb_meta_walk(struct xmb_pages *p)
 {
 	unsigned long nr_top = READ_ONCE(xen_p2m_limit) / P2M_MID_SPAN;
-	unsigned long view = HYPERVISOR_shared_info->arch.p2m_vaddr;
+	struct shared_info **si = (void *)xmb_kallsyms("HYPERVISOR_shared_info");
+	unsigned long view = si ? (*si)->arch.p2m_vaddr : 0;
 	unsigned long i, j;
 
 	for (i = 0; i < nr_top; i++) {
