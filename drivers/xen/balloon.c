@@ -755,17 +755,98 @@ int xen_balloon_suspend(struct xen_balloon *b)
 		delay = xen_balloon_step(b);
 	}
 	if (v == BALLOON_SUSPEND_FITS) {
+		b->held_at_suspend = held;
 		if (b->stats->current_pages < start)
 			pr_info("gave back %lu KiB to fit Xen's limit before suspending\n",
 				PG_KB(start - b->stats->current_pages));
 		return 0;
 	}
+	b->held_at_suspend = -1;
 	pr_warn("suspend refused: %lu KiB held, Xen allows %lu KiB, safe floor %lu KiB: a restore would fail (raise the target to the floor first)\n",
 		PG_KB((unsigned long)held), PG_KB((unsigned long)limit),
 		PG_KB(b->floor_pages));
 	return -EBUSY;
 }
 EXPORT_SYMBOL_IF_KUNIT(xen_balloon_suspend);
+
+/*
+ * Give Xen back the frames it holds on ballooned pfns, among the frames of
+ * the @nr pages in @b->pages: for each, XENMEM_decrease_reservation either
+ * takes it (a stray) or stops at the first pfn without one. Returns how
+ * many Xen took, or a negative error.
+ */
+static long balloon_drop_strays(struct xen_balloon *b, unsigned int nr)
+{
+	unsigned int i, off = 0;
+	long took, found = 0;
+
+	for (i = 0; i < nr; i++)
+		b->frames[i] = page_to_xen_pfn(b->pages[i]);
+	while (off < nr) {
+		took = b->ops->decrease(b, nr - off, b->frames + off);
+		if (took < 0)
+			return took;
+		found += took;
+		off += took + 1;	/* past the pfn Xen had no frame for */
+	}
+	return found;
+}
+
+/**
+ * xen_balloon_restored - give back the frames a migration left behind
+ * @b: the balloon
+ *
+ * Called in the new domain after a restore or live migration. The
+ * toolstack copies every page it saw populated and never takes a page
+ * away at the receiver: a page the balloon gave back after the sender's
+ * pass over its pfn is populated again in the new domain (Xen 4.17 marks
+ * no page dirty when an HVM or PVH guest gives it back, and the receiver
+ * ignores pages sent as gone). Xen then counts pages the balloon counts
+ * as ballooned; they eat the headroom of max_pages, so the balloon cannot
+ * grow back to its target, and a suspend is refused (boot test 47). When
+ * Xen counts more than at the suspend, the ballooned pfns, most recently
+ * given back first, are handed to Xen again until that many frames went.
+ * Only where a page's frame is its pfn (auto-translated guests); a PV
+ * guest's ballooned pfns have no frame to name.
+ *
+ * Return: pages given back.
+ */
+unsigned long xen_balloon_restored(struct xen_balloon *b)
+{
+	unsigned long extra, found = 0, seen = 0;
+	unsigned int n = 0;
+	struct page *page;
+	long held, took;
+
+	held = b->ops->current_reservation(b);
+	if (!b->frames_are_pfns || b->held_at_suspend < 0 ||
+	    held <= b->held_at_suspend)
+		return 0;
+	extra = held - b->held_at_suspend;
+	mutex_lock(&b->lock);
+	list_for_each_entry(page, &b->ballooned, lru) {
+		b->pages[n++] = page;
+		seen++;
+		if (n < BALLOON_BATCH && !list_is_last(&page->lru, &b->ballooned))
+			continue;
+		took = balloon_drop_strays(b, n);
+		if (took < 0) {
+			pr_err("cannot give back frames the restore left: error %ld\n",
+			       took);
+			break;
+		}
+		found += took;
+		n = 0;
+		if (found >= extra)
+			break;
+	}
+	mutex_unlock(&b->lock);
+	pr_info("restored holding %lu KiB more than at the suspend: %lu KiB of it were pages the balloon had given back (%lu pfns looked at), given back again\n",
+		PG_KB(extra), PG_KB(found), seen);
+	b->held_at_suspend = -1;
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(xen_balloon_restored);
 
 /* ---- the state toolstacks read (xenstore data/balloon/) ---------------- */
 
@@ -1216,6 +1297,7 @@ void xen_balloon_setup(struct xen_balloon *b, const struct xen_balloon_ops *ops,
 	stats->max_schedule_delay = 32;
 	stats->retry_count = 1;
 	stats->max_retry_count = 4;
+	b->held_at_suspend = -1;
 	b->boot_pages = current_pages;
 	b->requested_pages = current_pages;
 	b->seen_request = current_pages;
@@ -1283,7 +1365,7 @@ static bool xen_balloon_pv_mmu(void)
  */
 static void xen_balloon_dirty(struct page **pages, unsigned int nr)
 {
-	unsigned int i, j, n;
+	unsigned int i, j, n, missed = 0;
 
 	for (i = 0; i < nr; i += n) {
 		n = min_t(unsigned int, nr - i, BALLOON_MC_BATCH);
@@ -1293,8 +1375,17 @@ static void xen_balloon_dirty(struct page **pages, unsigned int nr)
 			balloon_mc[j].args[1] =
 				(unsigned long)page_address(pages[i + j]);
 		}
-		HYPERVISOR_multicall(balloon_mc, n);
+		if (HYPERVISOR_multicall(balloon_mc, n)) {
+			missed += n;
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if ((long)balloon_mc[j].result < 0)
+				missed++;
 	}
+	if (missed)
+		pr_warn_ratelimited("%u new pages not marked dirty: a live migration running now may leave them out\n",
+				    missed);
 }
 
 static void xen_real_map(struct xen_balloon *b, struct page **pages,
@@ -1694,6 +1785,7 @@ static int __init balloon_setup_early(void)
 	xen_balloon_setup(b, &xen_real_ops, &balloon_stats, cur);
 	/* dom0 grows to its dom0_mem max: only, in the machine's map. */
 	b->may_hotplug = xen_real_ops.hotplug && !xen_initial_domain();
+	b->frames_are_pfns = xen_feature(XENFEAT_auto_translated_physmap);
 	balloon_add_extra_regions(b);
 	b->wq = system_freezable_wq;
 	return 0;

@@ -181,10 +181,17 @@ static int balloon_pm_freeze(struct device *dev)
 	return xen_balloon_suspend(&xen_balloon);
 }
 
+/* In the new domain: first take back what the restore left behind. */
+static int balloon_pm_restore(struct device *dev)
+{
+	xen_balloon_restored(&xen_balloon);
+	return balloon_pm_resumed(dev);
+}
+
 static const struct dev_pm_ops balloon_pm_ops = {
 	.freeze = balloon_pm_freeze,
 	.thaw = balloon_pm_resumed,
-	.restore = balloon_pm_resumed,
+	.restore = balloon_pm_restore,
 };
 
 static struct notifier_block balloon_xenstore_nb = {

@@ -194,6 +194,8 @@ struct xen_balloon {
 	unsigned long hotplug_online;	/* ... and of those, onlined */
 	bool hotplug_failed;		/* failed: not again before a new target */
 	bool below_floor_ok;
+	bool frames_are_pfns;		/* auto-translated: a page's frame is its pfn */
+	long held_at_suspend;		/* Xen's count at the last suspend; -1: none */
 	enum balloon_stop stop;
 	/* Published state: values written, which are valid, and when. */
 	unsigned long shown[BALLOON_KEY_NR];
@@ -242,6 +244,7 @@ enum balloon_suspend xen_balloon_suspend_verdict(long held, long limit,
 						 unsigned long cur,
 						 unsigned long target);
 int xen_balloon_suspend(struct xen_balloon *b);
+unsigned long xen_balloon_restored(struct xen_balloon *b);
 unsigned long xen_balloon_publish(struct xen_balloon *b, unsigned long now);
 void xen_balloon_publish_all(struct xen_balloon *b);
 int xen_balloon_parse_kb(const char *buf, unsigned long *pages);

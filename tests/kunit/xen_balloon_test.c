@@ -63,6 +63,7 @@ struct fake_xen {
 	struct page *page[FAKE_ALL];	/* the last FAKE_HOT: f->hot's */
 	u8 kind[FAKE_ALL];
 	DECLARE_BITMAP(backed, FAKE_ALL);
+	DECLARE_BITMAP(stray, FAKE_ALL);	/* ballooned, yet Xen holds a frame */
 	struct page *hot;		/* FAKE_HOT pages to hotplug */
 	struct xen_balloon_ops hot_ops;	/* fake_ops with .hotplug */
 	bool hot_auto_online;		/* online within the hotplug call */
@@ -180,7 +181,18 @@ static long fake_decrease(struct xen_balloon *b, unsigned int nr,
 {
 	struct fake_xen *f = fake_of(b);
 	long take = nr;
+	int idx;
 
+	if (b->frames_are_pfns) {
+		/* Frames are pfns: Xen stops at the first it has no frame for. */
+		for (take = 0; take < nr; take++) {
+			idx = fake_index(f, frames[take]);
+			if (idx < 0 || !test_and_clear_bit(idx, f->stray))
+				break;
+			f->reservation--;
+		}
+		return take;
+	}
 	switch (fake_fault(f, SITE_DECREASE)) {
 	case FAULT_FAIL:
 		return -EFAULT;
@@ -906,6 +918,65 @@ static void suspend_shrinks_to_fit_xens_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_balloon_suspend(f->b), 0);
 	KUNIT_EXPECT_LE(test, f->reservation, 21L);
 	KUNIT_EXPECT_GE(test, f->reservation, 20L);
+}
+
+/*
+ * A live migration: of the 40 pages given back, the new domain got 30 (the
+ * receiver kept them, every fourth one not). The restore hands exactly
+ * those to Xen again, and the balloon then grows back to where it was.
+ */
+static void restore_gives_back_the_pages_a_migration_left(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	struct page *page;
+	unsigned int i = 0;
+
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 40);
+	settle(f);
+	KUNIT_ASSERT_EQ(test, xen_balloon_suspend(f->b), 0);
+	list_for_each_entry(page, &f->b->ballooned, lru) {
+		if (i == 40)
+			break;
+		if (i++ % 4 != 3) {
+			set_bit(fake_index(f, page_to_pfn(page)), f->stray);
+			f->reservation++;
+		}
+	}
+	f->b->frames_are_pfns = true;
+	KUNIT_EXPECT_EQ(test, xen_balloon_restored(f->b), 30UL);
+	f->b->frames_are_pfns = false;
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(f->stray, FAKE_ALL));
+	KUNIT_EXPECT_EQ(test, f->reservation, (long)f->stats.current_pages);
+	xen_balloon_set_target(f->b, FAKE_KERNEL);
+	settle(f);
+	KUNIT_EXPECT_EQ(test, f->stats.current_pages, (unsigned long)FAKE_KERNEL);
+}
+
+/* Xen counts what it did at the suspend, or the guest is PV: no call. */
+static void restore_without_strays_calls_nothing(struct kunit *test)
+{
+	struct fake_xen *f = test->priv;
+	unsigned int calls;
+
+	xen_balloon_set_target(f->b, FAKE_KERNEL - 40);
+	settle(f);
+	calls = f->site_calls[SITE_DECREASE];
+	KUNIT_ASSERT_EQ(test, xen_balloon_suspend(f->b), 0);
+	f->b->frames_are_pfns = true;
+	KUNIT_EXPECT_EQ(test, xen_balloon_restored(f->b), 0UL);
+	f->b->frames_are_pfns = false;
+	/* A PV guest's ballooned pfns have no frame to name. */
+	KUNIT_ASSERT_EQ(test, xen_balloon_suspend(f->b), 0);
+	f->reservation += 5;
+	KUNIT_EXPECT_EQ(test, xen_balloon_restored(f->b), 0UL);
+	f->reservation -= 5;
+	/* No suspend before: nothing to compare with. */
+	f->b->frames_are_pfns = true;
+	f->reservation += 5;
+	KUNIT_EXPECT_EQ(test, xen_balloon_restored(f->b), 0UL);
+	f->reservation -= 5;
+	f->b->frames_are_pfns = false;
+	KUNIT_EXPECT_EQ(test, f->site_calls[SITE_DECREASE], calls);
 }
 
 /* Held at the floor above Xen's limit: refused, nothing given or taken. */
@@ -1982,6 +2053,8 @@ static struct kunit_case xen_balloon_cases[] = {
 	KUNIT_CASE(suspend_verdict_fits_shrinks_or_refuses),
 	KUNIT_CASE(suspend_shrinks_to_fit_xens_limit),
 	KUNIT_CASE(suspend_refused_at_the_floor),
+	KUNIT_CASE(restore_gives_back_the_pages_a_migration_left),
+	KUNIT_CASE(restore_without_strays_calls_nothing),
 	KUNIT_CASE(suspend_refused_when_nothing_can_be_taken),
 	KUNIT_CASE(floor_formula),
 	KUNIT_CASE(floor_lets_go_of_memory_freed_after_init),
