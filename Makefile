@@ -18,9 +18,10 @@ DOMU_SCRIPT ?=
 SCRIPT_TIMEOUT ?= 120
 BOOT     ?= direct
 DOMU_TYPE ?=
+DOMU_MIGRATE ?=
 MAP_CUT  ?=
 export KERNEL KVER MEM HOLE DOM0_MEM BALLOON DOMU REPORT SUITE TESTS
-export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT DOMU_TYPE
+export DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT BOOT MAP_CUT DOMU_TYPE DOMU_MIGRATE
 
 .PHONY: help run shell check deps knobs build kunit boot-tests initramfs clean
 
@@ -51,6 +52,8 @@ help:
 	@echo '  BALLOON="kb kb ..."       dom0 balloon target_kb values applied in turn'
 	@echo '  DOMU=memory=128,maxmem=256  start a PV domU of our kernel with xl in dom0'
 	@echo '  DOMU_TYPE=pv|pvh          the domU as PV (default) or PVH (memory < maxmem: populate-on-demand)'
+	@echo '  DOMU_MIGRATE=N            (pvh) live-migrate the domU to this host N times, the'
+	@echo '                            DOMU_BALLOON steps set during them'
 	@echo '  KERNEL=ours|baseline      ours, or the unmodified kernel (KVER) with the same config'
 	@echo '  KVER=6.1|6.12             the Debian kernel source to build on (run, shell, check, build,'
 	@echo '                            kunit, boot-tests, bench, patch, deb); each has its own cache'

@@ -6,7 +6,7 @@
 
 # fail MESSAGE: report the failure and end the script
 fail() {
-	echo "dom0-script FAILED: $*"
+	echo "${FAIL_TAG:-dom0-script} FAILED: $*"
 	exit 1
 }
 
@@ -42,20 +42,28 @@ wait_key() {
 
 # settle OP KB [STOPS]: look every 0.5 s (at most 240 times, count in $n)
 # until current_kb OP KB with the balloon at rest: its stop_reason one
-# of STOPS (default "none"). A PVH domU's target leaves out what its
+# of STOPS (default "none"), on three looks in a row (the balloon
+# publishes at most once a second: one look may still see the value it
+# had before a new target). A PVH domU's target leaves out what its
 # firmware takes, so current_kb is not the KiB written. On failure Xen
 # prints the domain's nr_pages and max_pages on its console first.
 settle() {
 	n=0
-	until [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null &&
-		case " ${3:-none} " in *" $(key stop_reason) "*) true ;; *) false ;; esac; do
+	ok=0
+	while [ $ok -lt 3 ]; do
+		if [ "$(key current_kb)" "$1" "$2" ] 2>/dev/null &&
+			case " ${3:-none} " in *" $(key stop_reason) "*) true ;; *) false ;; esac; then
+			ok=$((ok + 1))
+		else
+			ok=0
+		fi
 		n=$((n + 1))
 		[ $n -le 240 ] || {
 			xl debug-keys q
 			fail "current_kb stayed at $(key current_kb)" \
 				"(target_kb $(key target_kb), stop_reason $(key stop_reason))"
 		}
-		sleep 0.5
+		[ $ok = 3 ] || sleep 0.5
 	done
 }
 
@@ -137,4 +145,93 @@ check() {
 	wait "$1"
 	read -r l <"$2"
 	echo "domu-$3 $l"
+}
+
+# incoming_mib: MiB the receiving domain ("domu--incoming") holds so far
+incoming_mib() {
+	try xl list >/tmp/xl-in.txt 2>/dev/null
+	while read -r i_name _ i_mem _; do
+		[ "$i_name" = domu--incoming ] && { echo "$i_mem"; return; }
+	done </tmp/xl-in.txt
+	echo 0
+}
+
+# migrate TAG [KB]: one "xl migrate" of domain "domu" to this host ("-s
+# ''", the local stand-in for ssh), with "xl mem-set domu KBk" once the
+# receiving domain holds nearly all the sender has: the sender's first
+# pass over every page is done, so each page the balloon moves now was
+# sent. One "TAG rc=.. seconds=.. old=.. id=.. memset_at=.. incoming_mib=.."
+# line (when the target was set, and what the receiver then held), xl's
+# words as "TAG-log" lines; a new domain's console goes on into
+# /tmp/domu-restored.log.
+migrate() {
+	old=$id
+	full=$(($(key current_kb) / 1024 - 8))
+	t=$(date +%s)
+	xl migrate -s "" domu "xl migrate-receive" </dev/null >/tmp/$1.log 2>&1 &
+	pid=$!
+	sleep 1
+	n=0
+	got=0
+	while [ -n "$2" ] && [ $n -lt 120 ] && kill -0 $pid 2>/dev/null &&
+		got=$(incoming_mib) && [ "$got" -lt "$full" ]; do
+		n=$((n + 1))
+		sleep 0.5
+	done
+	at=$(($(date +%s) - t))
+	[ -z "$2" ] || try xl mem-set domu "${2}k" || fail "xl mem-set domu ${2}k"
+	wait $pid
+	rc=$?
+	# The receiving xl may still be naming the new domain "domu" when
+	# the sending one has ended.
+	n=0
+	until domu_home 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -le 20 ] || fail "no domain domu after $1"
+		sleep 0.5
+	done
+	echo "$1 rc=$rc seconds=$(($(date +%s) - t)) old=$old id=$id" \
+		"memset_at=$at incoming_mib=$got target_kb=$(key target_kb) current_kb=$(key current_kb)"
+	said "$1-log" /tmp/$1.log
+	[ $rc != 0 ] || xl console domu </dev/null >>/tmp/domu-restored.log 2>&1 &
+}
+
+# migrations N [KB:KB...]: N live migrations of domain "domu" to this
+# host, the Ith target (KiB) set during the Ith (migrate()). One that
+# aborts (the balloon moved under it) must leave the domU running; it
+# is tried once more with the balloon at rest ("mig-Ir" lines). Then the
+# target is set again (xl builds the new domain from the config the
+# migration began with), and with the balloon at rest "mig-I" says what
+# the balloon has and "mig-I-xen" what Xen counts for the domain.
+migrations() {
+	# At memory == maxmem the grant-table frames lent at boot stop the
+	# balloon just short of its target: no_extra_pages is at rest too.
+	AT_REST="none no_extra_pages"
+	domu_home || fail "xl domid domu"
+	settle -gt 0 "$AT_REST"
+	echo "mig-start id=$id current_kb=$(key current_kb)"
+	i=0
+	while [ $i -lt "$1" ]; do
+		i=$((i + 1))
+		kb=$(echo "$2:" | cut -d: -f$i)
+		# A PVH domU's target leaves out what its firmware takes.
+		op=-gt
+		want=0
+		if [ -n "$kb" ] && [ "$kb" -lt "$(key current_kb)" ]; then
+			op=-le
+			want=$kb
+		elif [ -n "$kb" ]; then
+			op=-ge
+			want=$((kb - 8192))
+		fi
+		migrate "mig-$i" "$kb"
+		if [ "$rc" != 0 ]; then
+			settle $op $want "$AT_REST"
+			migrate "mig-${i}r" ""
+		fi
+		[ -z "$kb" ] || try xl mem-set domu "${kb}k" || fail "xl mem-set domu ${kb}k"
+		settle $op $want "$AT_REST"
+		echo "mig-$i-rest id=$id current_kb=$(key current_kb) target_kb=$(key target_kb)"
+		alive "mig-$i-xen" || fail "the domU is gone"
+	done
 }

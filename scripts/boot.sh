@@ -8,7 +8,8 @@
 # Settings (environment, all optional):
 #   KERNEL=ours|baseline  MEM=3G  HOLE=  DOM0_MEM=1024M,max:2048M
 #   BALLOON="kb kb ..."   DOMU="memory=128,maxmem=256"  DOMU_BALLOON="kb ..."
-#   DOMU_TYPE=pv|pvh
+#   DOMU_TYPE=pv|pvh  DOMU_MIGRATE=N  (pvh: N live migrations to this
+#   host, the DOMU_BALLOON steps set during them)
 #   KUNIT_GLOB=  (KUnit suites to run at boot; empty runs none)
 #   DOMU_KUNIT_GLOB=  TIMEOUT=300  NAME=run  REPORT=path.json
 #   XM_ARGS=  (more /init settings for dom0, e.g. xmpattern=64)
@@ -36,6 +37,7 @@ DOM0_MEM=${DOM0_MEM:-1024M,max:2048M}
 BALLOON=${BALLOON:-}
 DOMU=${DOMU:-}
 DOMU_BALLOON=${DOMU_BALLOON:-}
+DOMU_MIGRATE=${DOMU_MIGRATE:-}
 KUNIT_GLOB=${KUNIT_GLOB:-}
 DOMU_KUNIT_GLOB=${DOMU_KUNIT_GLOB:-}
 DOM0_SCRIPT=${DOM0_SCRIPT:-}
@@ -47,11 +49,11 @@ SCRUB=${SCRUB:-yes}
 MAP_CUT=${MAP_CUT:-}
 NAME=${NAME:-run}
 REPORT=${REPORT:-}
-export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU DOMU_BALLOON DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT \
+export KERNEL MEM HOLE DOM0_MEM BALLOON DOMU DOMU_BALLOON DOMU_MIGRATE DOM0_SCRIPT DOMU_SCRIPT SCRIPT_TIMEOUT \
 	BOOT MAP_CUT SCRUB
 python3 "$ROOT/scripts/knobs.py" || exit 2
 # A user's script may run SCRIPT_TIMEOUT seconds on top of the usual boot.
-TIMEOUT=${TIMEOUT:-$((300 + ((${#DOM0_SCRIPT} > 0) + (${#DOMU_SCRIPT} > 0)) * SCRIPT_TIMEOUT))}
+TIMEOUT=${TIMEOUT:-$((300 + ((${#DOM0_SCRIPT} > 0) + (${#DOMU_SCRIPT} > 0)) * SCRIPT_TIMEOUT + ${DOMU_MIGRATE:-0} * 150))}
 
 log=$LOGS/boot-$NAME.log
 bzimage=$(build_dir "$KERNEL")/arch/x86/boot/bzImage
@@ -68,6 +70,7 @@ dom0_args="console=hvc0 earlyprintk=xen kunit.filter_glob=$glob"
 [ -n "$BALLOON" ] && dom0_args="$dom0_args xmballoon=$(echo $BALLOON | tr ' ' ':')"
 [ -n "$DOMU" ] && dom0_args="$dom0_args xmdomu=$(echo "$DOMU" | tr ',' ':') xmdomutype=${DOMU_TYPE:-pv}"
 [ -n "$DOMU_BALLOON" ] && dom0_args="$dom0_args xmdomuballoon=$(echo $DOMU_BALLOON | tr ' ' ':')"
+[ -n "$DOMU_MIGRATE" ] && dom0_args="$dom0_args xmdomumigrate=$DOMU_MIGRATE"
 dom0_args="$dom0_args xmdomukunit=${DOMU_KUNIT_GLOB:-none-requested}"
 dom0_args="$dom0_args${XM_ARGS:+ $XM_ARGS}"
 [ -n "$SHELL_MODE" ] && dom0_args="$dom0_args xmshell=1"
@@ -192,6 +195,7 @@ python3 "$ROOT/scripts/report.py" --log "$log" --outcome "$outcome" --name "$NAM
 	--setting "kernel=$KERNEL" --setting "mem=$MEM" --setting "hole=$HOLE" \
 	--setting "dom0_mem=$DOM0_MEM" --setting "balloon=$BALLOON" \
 	--setting "domu=$DOMU" --setting "domu_type=${DOMU_TYPE:-pv}" --setting "domu_balloon=$DOMU_BALLOON" \
+	--setting "domu_migrate=$DOMU_MIGRATE" \
 	--setting "dom0_script=$DOM0_SCRIPT" --setting "domu_script=$DOMU_SCRIPT" \
 	--setting "boot=$BOOT" --setting "map_cut=$MAP_CUT" --setting "scrub=$SCRUB" \
 	--qemu-err "$qemu_err" ${REPORT:+--json "$REPORT"}

@@ -164,7 +164,14 @@ def check(env):
                 bad.append(('DOMU', domu, 'maxmem below memory; accepted: maxmem >= memory'))
     if get('DOMU_TYPE') not in (None, '', 'pv', 'pvh'):
         bad.append(('DOMU_TYPE', get('DOMU_TYPE'), 'accepted: pv or pvh (xl type=)'))
-    for knob in ('DOMU_BALLOON', 'DOMU_SCRIPT', 'DOMU_TYPE'):
+    migrate = get('DOMU_MIGRATE', '')
+    if migrate and (not positive_int(migrate) or int(migrate) > 9):
+        bad.append(('DOMU_MIGRATE', migrate, 'accepted: how many live migrations, 1 to 9'))
+    elif migrate and domu and get('DOMU_TYPE', 'pv') != 'pvh':
+        bad.append(('DOMU_MIGRATE', migrate, 'needs DOMU_TYPE=pvh: a PV domU cannot '
+                    'live-migrate here (its log-dirty mode needs shadow paging, which '
+                    'Debian\'s Xen 4.17 lacks; README, "Live migration")'))
+    for knob in ('DOMU_BALLOON', 'DOMU_SCRIPT', 'DOMU_TYPE', 'DOMU_MIGRATE'):
         if get(knob) and not domu:
             bad.append((knob, get(knob), 'needs a domU; set DOMU= too (e.g. DOMU=memory=128)'))
 

@@ -113,7 +113,7 @@ def parse(log_lines, outcome, qemu_err=''):
          'pattern': None, 'balloon_follow': [], 'balloon_end': None,
          'kunit': [], 'errors': [], 'outcome': outcome, 'messages': [],
          'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
-         'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
+         'resumes_checked': None, 'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
          'stats': {}, 'kunit_stats': {}, 'script': None, 'shell_ended': False,
          'bootloader': None, 'platform_events': []}
     dom0_lines, domu_lines, triple_cs = [], [], []
@@ -195,6 +195,8 @@ def parse(log_lines, outcome, qemu_err=''):
             r['restored'] = kv(rest)
         elif word == 'balloon-restored':
             r['balloon_restored'] = kv(rest)
+        elif word == 'resumes-checked':
+            r['resumes_checked'] = kv(rest)
         elif word == 'script-begin':
             r['script'] = dict(kv(rest), output=[], rc=None, ended=False)
         elif word == 'script-end' and r['script'] is not None:
@@ -243,6 +245,9 @@ def parse(log_lines, outcome, qemu_err=''):
                 d['error'] = rest.strip()
             elif word == 'domu-platform':
                 r['platform_events'].append(rest.strip())
+            elif word == 'domu-migrate':
+                r['migrate'] = r.get('migrate') or {'output': []}
+                r['migrate']['output'].append(rest.strip())
             elif word in ('domu-save', 'domu-restore', 'domu-disk-image'):
                 d[word[5:].replace('-', '_')] = kv(rest)
         elif word == 'dom0-foreign-runs':
@@ -276,7 +281,7 @@ def parse(log_lines, outcome, qemu_err=''):
                   'balloon_end': sub['balloon_end'], 'p2m_checks': sub['p2m_checks'],
                   'disk': sub['disk'], 'restored': sub['restored'],
                   'balloon_restored': sub['balloon_restored'],
-                  'messages': sub['messages']})
+                  'resumes_checked': sub['resumes_checked'], 'messages': sub['messages']})
         r['domu_script'] = sub['dom0_script']
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
     r['dom0_script'] = r.pop('script')
@@ -472,8 +477,20 @@ def show(r, name, settings):
               (' '.join('%s=%s' % kv_ for kv_ in d['restored'].items()),
                ', '.join(d.get('p2m_checks', [])),
                ' '.join('%s=%s' % kv_ for kv_ in (d.get('balloon_restored') or {}).items())))
+        if d.get('resumes_checked'):
+            p('  checked after each resume: %s' %
+              ' '.join('%s=%s' % kv_ for kv_ in d['resumes_checked'].items()))
         if d.get('error'):
             p('  error: ' + d['error'])
+    if r.get('migrate'):
+        lines = r['migrate']['output']
+        runs = [kv(l.split(' ', 1)[1]) for l in lines if re.match(r'mig-\d+r? ', l)]
+        p('live migrations (DOMU_MIGRATE): %d run, %d aborted (each retried with the '
+          'balloon at rest); seconds each: %s' %
+          (len(runs), sum(m.get('rc') != '0' for m in runs),
+           ' '.join(m.get('seconds', '?') for m in runs)))
+        for line in [l for l in lines if not re.match(r'mig-\d+r?-log ', l)][-20:]:
+            p('  | ' + line)
     for who in ('dom0', 'domu'):
         sc = r['%s_script' % who]
         if sc is None:
