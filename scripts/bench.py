@@ -59,6 +59,8 @@ def parse_boot(path, kernel, kind, settings, m, extra):
         lines = [strip(x) for x in f.read().split('\n')]
     extra['user_crash_lines'] += sum(1 for x in lines if USER_CRASH.search(x))
     for line in lines:
+        # The bench domU's console lines, relayed by dom0 (rootfs/bench.sh).
+        line = line.partition('XM: bench domu| ')[2] or line
         # A kernel message may have started on the same console line.
         at = line.find('XM: bench ')
         if at >= 0:
@@ -80,16 +82,14 @@ def parse_xm(body, kernel, kind, m, extra):
     if word == 'boot' and kind == 'main':
         m.add('boot', 'dom0 /init reached (uptime)', 's', 'lower', kernel,
               float(kv['uptime']))
-    elif word == 'balloon' and 'who' in kv:
-        add_balloon(kv, max(int(kv['cs']), 1) / 100.0, kernel, m, extra, rest)
-    elif word == 'domu' and 'retries' in kv:
-        extra['domu_retries'][kernel] = int(kv['retries'])
-    elif word == 'module' and kv.get('rc') != '0':
-        extra['module_errors'].append('%s %s' % (kernel, rest))
+    elif word == 'domu' and 'seconds' in kv:
+        extra['domu_seconds'][kernel] = int(kv['seconds'])
+    elif (word == 'module' and kv.get('rc') != '0') or 'error' in kv:
+        extra['module_errors'].append('%s %s: %s' % (kernel, word, rest))
 
 
 def add_balloon(kv, secs, kernel, m, extra, line):
-    """One 256 MiB move of dom0's (timed in the kernel) or the domU's balloon."""
+    """One 256 MiB move of dom0's or the domU's balloon (timed in that kernel)."""
     if kv.get('reached') != 'yes':
         extra['not_reached'].append('%s %s' % (kernel, line))
         return
@@ -100,9 +100,14 @@ def add_balloon(kv, secs, kernel, m, extra, line):
 
 
 def parse_module(word, kv, kernel, kind, settings, m, extra):
-    """Lookups, sets and dom0's balloon count from the main boots, pages from the meta boots."""
-    if word == 'balloon' and kind == 'main' and 'us' in kv:
-        add_balloon(dict(kv, who='dom0'), max(int(kv['us']), 1) / 1e6, kernel, m, extra,
+    """Lookups, sets and dom0's balloon from the main boots, the domU's balloon from the
+    domU boot, pages from the meta boots."""
+    if 'error' in kv:
+        extra['module_errors'].append('%s xm_bench %s: %s' % (
+            kernel, word, ' '.join('%s=%s' % i for i in kv.items())))
+    elif word == 'balloon' and kind in ('main', 'domu') and 'us' in kv:
+        add_balloon(dict(kv, who='dom0' if kind == 'main' else 'domu'),
+                    max(int(kv['us']), 1) / 1e6, kernel, m, extra,
                     ' '.join('%s=%s' % i for i in kv.items()))
     elif word == 'lookup' and kind == 'main':
         what = kv['kind']
@@ -128,6 +133,22 @@ def parse_module(word, kv, kernel, kind, settings, m, extra):
             k: int(kv[k]) for k in ('top', 'mid', 'leaf', 'total')}
     elif word == 'range':
         extra['ranges'].setdefault(kernel, {})[kv['kind']] = kv
+
+
+def why_no_results(log):
+    """The first line of a boot's serial log that says why it ended early."""
+    try:
+        with open(log, errors='replace') as f:
+            lines = [strip(x) for x in f.read().split('\n')]
+    except OSError:
+        return 'no log at %s' % log
+    for pat in (r'Kernel panic|BUG:|Oops|WARNING:|Dom0 crashed|panic',
+                r'segfault at |general protection fault ip:', r'TIMEOUT|timed out'):
+        hit = next((x for x in lines if re.search(pat, x)), None)
+        if hit:
+            return '%s (%s)' % (hit.strip()[:160], log)
+    return 'no "XM: bench done" in %s (last line: %s)' % (
+        log, next((x for x in reversed(lines) if x.strip()), '-').strip()[:160])
 
 
 def stats(values):
@@ -234,7 +255,7 @@ def main():
 
     m = Metrics()
     extra = {'user_crash_lines': 0, 'not_reached': [], 'balloon_seconds': {},
-             'domu_retries': {}, 'module_errors': [], 'meta_levels': {}, 'debugfs': {},
+             'domu_seconds': {}, 'module_errors': [], 'meta_levels': {}, 'debugfs': {},
              'ranges': {}, 'alloc_candidates': {}}
     boots, failed = [], []
     with open(a.manifest) as f:
@@ -270,22 +291,29 @@ def main():
                          '0': 'TCG guest time (no -icount)'}.get(a.icount, 'TCG guest time')))
     print(table(result))
     print('boots: %d with results, %d retried (no results: platform user-space crash or '
-          'timeout); user-space crash lines in kept logs: %d; domU rep retries: %s' % (
+          'timeout); user-space crash lines in kept logs: %d; bench domU ran (s): %s' % (
               len(boots), len(failed), extra['user_crash_lines'],
-              ', '.join('%s %d' % kv for kv in extra['domu_retries'].items()) or '-'))
+              ', '.join('%s %d' % kv for kv in extra['domu_seconds'].items()) or '-'))
     for k in KERNELS:
         if 0 in extra['alloc_candidates'].get(k, []):
             print('  %s: no leaf of the missing balloon room is still shared, so no '
                   'set_phys_to_machine() there allocates (it was backed at boot)' % k)
-    for e in extra['module_errors'] + ['balloon not reached: ' + x
-                                       for x in extra['not_reached']]:
+    lost = [b for b in failed if not any(g['boot'] == b['boot'] for g in boots)]
+    problems = (['boot %s (kernel %s): no results after %s; why: %s' % (
+        b['boot'], b['kernel'], b['try'].replace('failed-', 'try '), why_no_results(b['log']))
+        for b in lost if b['try'] == 'failed-2'] +
+        ['module or part did not run: ' + e for e in extra['module_errors']] +
+        ['balloon not reached: ' + x for x in extra['not_reached']])
+    for e in problems:
         print('  ' + e)
     if a.plot:
         plot(result, a.plot)
         print('wrote %s and %s' % (a.json, a.plot))
     else:
         print('wrote %s' % a.json)
-    return 0
+    if problems:
+        print('make bench: %d problem(s) above; every other row is kept' % len(problems))
+    return 1 if problems else 0
 
 
 if __name__ == '__main__':

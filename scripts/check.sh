@@ -305,6 +305,8 @@ if [ "$what" = all ]; then
 		"$ROOT/scripts/sparse.sh"
 	run_step fuzz "libFuzzer+ASan+UBSan on p2m.c and memplan.c in user space: regression inputs, then a fixed number of inputs each (logs: $LOGS/fuzz-*.log)" \
 		"$ROOT/scripts/native.sh" fuzz-check
+	run_step bench-summary "make bench's summary names a boot without results or a module that did not load, and exits non-zero" \
+		python3 "$ROOT/tests/bench_summary_test.py"
 	run_knob_tests
 fi
 
