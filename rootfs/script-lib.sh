@@ -156,8 +156,15 @@ incoming_mib() {
 	echo 0
 }
 
-# migrate TAG [KB]: one "xl migrate" of domain "domu" to this host ("-s
-# ''", the local stand-in for ssh), with "xl mem-set domu KBk" once the
+# The stop_reasons of a domU's balloon at rest (settle's STOPS): at
+# memory == maxmem the grant-table frames lent at boot stop the balloon
+# just short of its target, so no_extra_pages is at rest too.
+AT_REST="none no_extra_pages"
+
+# migrate TAG [KB [RECEIVER]]: one "xl migrate" of domain "domu" to this
+# host ("-s ''", the local stand-in for ssh: xl pipes the stream into the
+# shell command RECEIVER, "xl migrate-receive" unless given; a test's
+# RECEIVER may refuse or cut the stream), with "xl mem-set domu KBk" once the
 # receiving domain holds nearly all the sender has: the sender's first
 # pass over every page is done, so each page the balloon moves now was
 # sent. One "TAG rc=.. seconds=.. old=.. id=.. memset_at=.. incoming_mib=.."
@@ -168,7 +175,7 @@ migrate() {
 	old=$id
 	full=$(($(key current_kb) / 1024 - 8))
 	t=$(date +%s)
-	xl migrate -s "" domu "xl migrate-receive" </dev/null >/tmp/$1.log 2>&1 &
+	xl migrate -s "" domu "${3:-xl migrate-receive}" </dev/null >/tmp/$1.log 2>&1 &
 	pid=$!
 	sleep 1
 	n=0
@@ -204,9 +211,6 @@ migrate() {
 # migration began with), and with the balloon at rest "mig-I" says what
 # the balloon has and "mig-I-xen" what Xen counts for the domain.
 migrations() {
-	# At memory == maxmem the grant-table frames lent at boot stop the
-	# balloon just short of its target: no_extra_pages is at rest too.
-	AT_REST="none no_extra_pages"
 	domu_home || fail "xl domid domu"
 	settle -gt 0 "$AT_REST"
 	echo "mig-start id=$id current_kb=$(key current_kb)"
