@@ -1553,6 +1553,35 @@ static bool xen_balloon_hotplugged_pfn(unsigned long pfn)
 }
 #endif
 
+#ifdef CONFIG_X86
+/*
+ * Does the E820 give RAM for any part of @pfn (as e820__mapped_any())?
+ * Ballooned pfns come in runs, so the RAM entry of the last hit is tried
+ * first: the scan of the whole table was 2-4% of a balloon-up. The table
+ * is final once the balloon runs; the caller holds the balloon lock.
+ */
+static bool xen_balloon_e820_ram(unsigned long pfn)
+{
+	static u64 last_start, last_end;
+	u64 start = PFN_PHYS(pfn), end = start + PAGE_SIZE;
+	const struct e820_entry *e;
+	u32 i;
+
+	if (start < last_end && end > last_start)
+		return true;
+	for (i = 0; i < e820_table->nr_entries; i++) {
+		e = &e820_table->entries[i];
+		if (e->type == E820_TYPE_RAM && start < e->addr + e->size &&
+		    end > e->addr) {
+			last_start = e->addr;
+			last_end = e->addr + e->size;
+			return true;
+		}
+	}
+	return false;
+}
+#endif
+
 static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 					       unsigned long pfn)
 {
@@ -1571,7 +1600,7 @@ static enum balloon_pfn_kind xen_real_classify(struct xen_balloon *b,
 	}
 #endif
 #ifdef CONFIG_X86
-	if (!e820__mapped_any(PFN_PHYS(pfn), PFN_PHYS(pfn + 1), E820_TYPE_RAM) &&
+	if (!xen_balloon_e820_ram(pfn) &&
 	    !xen_balloon_hotplugged_pfn(pfn))
 		return BALLOON_PFN_HOLE;
 #endif
