@@ -19,8 +19,8 @@ set -eu
 NATIVE=$ROOT/tests/native
 BIN=$OUT/native
 FUZZERS="p2m memplan"
-FUZZ_RUNS_P2M=${FUZZ_RUNS_P2M:-6000}
-FUZZ_RUNS_MEMPLAN=${FUZZ_RUNS_MEMPLAN:-200000}
+FUZZ_RUNS_P2M=${FUZZ_RUNS_P2M:-4000}
+FUZZ_RUNS_MEMPLAN=${FUZZ_RUNS_MEMPLAN:-80000}
 
 native_build() {
 	local log=$LOGS/native-build.log
