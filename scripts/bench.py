@@ -54,9 +54,14 @@ def layout_name(settings):
                                            s.get('DOM0_MEM', '1024M,max:2048M'))
 
 
-def parse_boot(path, kernel, kind, settings, m, extra):
+def read_log(path):
+    """A serial log's lines, without the console's control characters."""
     with open(path, errors='replace') as f:
-        lines = [strip(x) for x in f.read().split('\n')]
+        return [strip(x) for x in f.read().split('\n')]
+
+
+def parse_boot(path, kernel, kind, settings, m, extra):
+    lines = read_log(path)
     extra['user_crash_lines'] += sum(1 for x in lines if USER_CRASH.search(x))
     for line in lines:
         # The bench domU's console lines, relayed by dom0 (rootfs/bench.sh).
@@ -138,8 +143,7 @@ def parse_module(word, kv, kernel, kind, settings, m, extra):
 def why_no_results(log):
     """The first line of a boot's serial log that says why it ended early."""
     try:
-        with open(log, errors='replace') as f:
-            lines = [strip(x) for x in f.read().split('\n')]
+        lines = read_log(log)
     except OSError:
         return 'no log at %s' % log
     for pat in (r'Kernel panic|BUG:|Oops|WARNING:|Dom0 crashed|panic',

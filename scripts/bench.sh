@@ -80,7 +80,7 @@ build_module() {
 # bench_boot NAME KERNEL XMBENCH [VAR=VALUE...]: one boot (retried once
 # when it ends without "XM: bench done"), recorded in the manifest
 bench_boot() {
-	local name=$1 kernel=$2 parts=$3 try log out
+	local name=$1 kernel=$2 parts=$3 try log out kept
 	shift 3
 	for try in 1 2; do
 		log=$LOGS/boot-bench-$name.log
@@ -96,8 +96,9 @@ bench_boot() {
 			return 0
 		fi
 		step bench "boot $name ended without its results: $(grep -c -E 'segfault|general protection' "$log" || true) user crash line(s), see $log"
-		cp "$log" "$BENCH_OUT/boot-$name-failed-$try.log"
-		echo "$name $kernel failed-$try $BENCH_OUT/boot-$name-failed-$try.log $*" >>"$MANIFEST"
+		kept=$BENCH_OUT/boot-$name-failed-$try.log
+		cp "$log" "$kept"
+		echo "$name $kernel failed-$try $kept $*" >>"$MANIFEST"
 	done
 	return 0
 }
