@@ -101,11 +101,26 @@ def find_errors(lines, who):
     return errors
 
 
+def symbol(system_map, addr):
+    """' in func+0xoff' for a kernel text address, from System.map."""
+    best = None
+    try:
+        with open(system_map or '') as f:
+            for entry in f:
+                a, t, name = (entry.split() + ['', '', ''])[:3]
+                if t in ('t', 'T', 'w', 'W') and int(a, 16) <= int(addr, 16) and \
+                        (best is None or int(a, 16) > best[0]):
+                    best = (int(a, 16), name)
+    except (OSError, ValueError):
+        return ''
+    return ' in %s+%#x' % (best[1], int(addr, 16) - best[0]) if best else ''
+
+
 def kv(text):
     return dict(re.findall(r'(\w+)=(\S+)', text))
 
 
-def parse(log_lines, outcome, qemu_err=''):
+def parse(log_lines, outcome, qemu_err='', system_map=None):
     r = {'xen_version': None, 'dom0_version': None, 'dom0_reached_init': False,
          'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
@@ -116,7 +131,7 @@ def parse(log_lines, outcome, qemu_err=''):
          'resumes_checked': None, 'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
          'stats': {}, 'kunit_stats': {}, 'script': None, 'shell_ended': False,
          'bootloader': None, 'platform_events': []}
-    dom0_lines, domu_lines, triple_cs = [], [], []
+    dom0_lines, domu_lines, triple = [], [], []
     for raw in log_lines:
         line = strip(raw)
         count(r['stats'], STAT, line)
@@ -135,12 +150,18 @@ def parse(log_lines, outcome, qemu_err=''):
                                       'type': m.group(3)})
             if re.search(r'Dom0 crashed|domain_crash|Panic on CPU|Triple fault', line):
                 dom0_lines.append(line)
-            # The code segment in Xen's dump of a triple-faulted vCPU.
+            # Xen's dump of a triple-faulted vCPU: where it was, and the
+            # code segment that ends the dump.
             if 'Triple fault' in line:
-                triple_cs.append(None)
-            m = re.search(r'\bcs: ([0-9a-f]{4})$', line)
-            if m and triple_cs and triple_cs[-1] is None:
-                triple_cs[-1] = m.group(1)
+                triple.append({})
+            elif triple and 'cs' not in triple[-1]:
+                for key, pat in (('rip', r'RIP:\s+[0-9a-f]{4}:\[<([0-9a-f]{16})>\]'),
+                                 ('rsp', r'rsp: ([0-9a-f]{16})'),
+                                 ('cr2', r'cr2: ([0-9a-f]{16})'),
+                                 ('cs', r'\bcs: ([0-9a-f]{4})$')):
+                    m = re.search(pat, line)
+                    if m:
+                        triple[-1][key] = m.group(1)
             # Xen says why it panics on the next line that is not stars.
             text = line[len('(XEN)'):].strip()
             if 'Panic on CPU' in line:
@@ -258,10 +279,15 @@ def parse(log_lines, outcome, qemu_err=''):
             e.update(where='xen', line='%s %s' % (e['line'], r['xen_panic']))
         elif e['kind'] == 'domU triple fault':
             e['where'] = 'xen'
+            dump = triple.pop(0)
+            if dump.get('rip'):
+                e['line'] += ' (guest rip %s%s, rsp %s, cr2 %s)' % (
+                    dump['rip'], symbol(system_map, dump['rip']), dump.get('rsp', '?'),
+                    dump.get('cr2', '?'))
             # Xen's own code segment (e008) in the guest's state: the
             # emulated SVM of this TCG platform handed the guest Xen's
             # context; no guest code can load it (README, Open).
-            if triple_cs.pop(0) == 'e008':
+            if dump.get('cs') == 'e008':
                 e['kind'] = 'platform'
                 r['platform_events'].append('triple fault with Xen\'s state in the guest (cs e008): '
                                             + e['line'])
@@ -535,6 +561,7 @@ def main():
     ap.add_argument('--setting', action='append', default=[])
     ap.add_argument('--json')
     ap.add_argument('--qemu-err', help="QEMU's own messages (stderr)")
+    ap.add_argument('--system-map', help="the guest kernel's System.map (names a triple fault's rip)")
     a = ap.parse_args()
     with open(a.log, errors='replace') as f:
         lines = f.read().split('\n')
@@ -542,7 +569,7 @@ def main():
     if a.qemu_err:
         with open(a.qemu_err, errors='replace') as f:
             qemu_err = ' '.join(f.read().split())[:400]
-    r = parse(lines, a.outcome, qemu_err)
+    r = parse(lines, a.outcome, qemu_err, a.system_map)
     settings = dict(s.split('=', 1) for s in a.setting)
     map_cut_facts(r, settings.get('map_cut', ''))
     text, ok = show(r, a.name, settings)

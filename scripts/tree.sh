@@ -20,7 +20,37 @@ manifest=$SRC_OURS/.xenmem-manifest
 stage=$(mktemp -d "$CACHE/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
-if [ ! -f "$SRC_OURS/.copied" ]; then
+# seed: a new clone starts from another clone's tree and build
+# directories of this KVER (its own commit's files are synced below), so
+# its first build is incremental; skipped when the other clone is busy.
+seed() {
+	local d donor copied=()
+	# shellcheck disable=SC2012 # cache paths: no spaces; newest first
+	donor=$(ls -td "$CACHE"/clones/*/src-ours"$KVER_SUFFIX"/.xenmem-manifest 2>/dev/null |
+		sed "s#/src-ours$KVER_SUFFIX/.xenmem-manifest\$##" | grep -vxF "$CLONE_DIR" | head -n 1)
+	[ -n "$donor" ] && [ -f "$donor/src-ours$KVER_SUFFIX/.copied" ] || return 1
+	exec 7>"$donor/lock"
+	flock -n 7 || return 1
+	step tree "copying the tree and builds of the clone $(cat "$donor/clone-path") to $CLONE_DIR"
+	rm -rf "$SRC_OURS"
+	cp -a "$donor/src-ours$KVER_SUFFIX" "$CLONE_DIR/"
+	for d in "$donor"/build-*; do
+		[ -d "$d" ] || continue
+		d=${d#"$donor"/}
+		case $d in
+		*-6.12*) [ -n "$KVER_SUFFIX" ] || continue ;;
+		*) [ -z "$KVER_SUFFIX" ] || continue ;;
+		esac
+		rm -rf "${CLONE_DIR:?}/$d"
+		cp -a "$donor/$d" "$CLONE_DIR/"
+		copied+=("$CLONE_DIR/$d")
+	done
+	exec 7>&-
+	# Kbuild's records name the source tree by its absolute path.
+	step tree "$("$ROOT/scripts/seed_clone.py" "$(basename "$donor")" "$CLONE_KEY" "${copied[@]}")"
+}
+
+if [ ! -f "$SRC_OURS/.copied" ] && ! seed; then
 	step tree "copying the pristine tree to $SRC_OURS"
 	rm -rf "$SRC_OURS"
 	cp -a "$PRISTINE" "$SRC_OURS"

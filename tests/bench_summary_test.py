@@ -5,6 +5,7 @@ serial logs: the domU's relayed balloon lines become the domU rows, and a
 boot without results, a module that did not load or an error line of the
 module is named and makes the summary exit non-zero, every other row kept."""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ class Summary(unittest.TestCase):
     def run_bench(self, boots):
         """boots: (name, kernel, try, log lines); returns (rc, stdout, json path)."""
         d = tempfile.mkdtemp(prefix='bench-summary-')
+        self.addCleanup(shutil.rmtree, d)
         with open(os.path.join(d, 'boots.txt'), 'w') as man:
             for name, kernel, tr, lines in boots:
                 log = os.path.join(d, '%s-%s.log' % (name, tr))
