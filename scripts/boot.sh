@@ -198,7 +198,7 @@ python3 "$ROOT/scripts/report.py" --log "$log" --outcome "$outcome" --name "$NAM
 	--setting "domu_migrate=$DOMU_MIGRATE" \
 	--setting "dom0_script=$DOM0_SCRIPT" --setting "domu_script=$DOMU_SCRIPT" \
 	--setting "boot=$BOOT" --setting "map_cut=$MAP_CUT" --setting "scrub=$SCRUB" \
-	--qemu-err "$qemu_err" --system-map "$(build_dir "$KERNEL")/System.map" ${REPORT:+--json "$REPORT"}
+	--qemu-err "$qemu_err" --kernel-dir "$(build_dir "$KERNEL")" ${REPORT:+--json "$REPORT"}
 rc=$?
 if [ $rc -ne 0 ] && [ -s "$log" ]; then
 	echo "---- last lines of $log ----"

@@ -8,7 +8,9 @@ with --json, writes the same facts as JSON. Exit status 0 is PASS.
 """
 import argparse
 import json
+import os
 import re
+import subprocess
 import sys
 
 import knobs
@@ -101,26 +103,53 @@ def find_errors(lines, who):
     return errors
 
 
-def symbol(system_map, addr):
-    """' in func+0xoff' for a kernel text address, from System.map."""
+# Instructions with which an HVM guest exits to Xen (SVM intercepts).
+EXITS = {'in', 'out', 'insb', 'insw', 'insl', 'outsb', 'outsw', 'outsl', 'rdtsc',
+         'rdtscp', 'rdmsr', 'wrmsr', 'cpuid', 'vmmcall', 'vmcall', 'hlt', 'xsetbv',
+         'rdpmc', 'wbinvd', 'invd'}
+
+
+def symbol(kernel_dir, addr):
+    """(start, name) of the kernel function holding ADDR, from System.map."""
     best = None
     try:
-        with open(system_map or '') as f:
+        with open(os.path.join(kernel_dir or '', 'System.map')) as f:
             for entry in f:
                 a, t, name = (entry.split() + ['', '', ''])[:3]
-                if t in ('t', 'T', 'w', 'W') and int(a, 16) <= int(addr, 16) and \
+                if t in ('t', 'T', 'w', 'W') and int(a, 16) <= addr and \
                         (best is None or int(a, 16) > best[0]):
                     best = (int(a, 16), name)
     except (OSError, ValueError):
-        return ''
-    return ' in %s+%#x' % (best[1], int(addr, 16) - best[0]) if best else ''
+        return None
+    return best
+
+
+def exit_insn(kernel_dir, addr, start):
+    """The instruction that exits to Xen at ADDR, or just before it past
+    the nops that pad an alternative (an emulated rdtsc returns to the
+    next instruction), from vmlinux; None when neither does."""
+    try:
+        out = subprocess.run(['objdump', '-d', '--no-show-raw-insn', '--start-address=%#x' % start,
+                              '--stop-address=%#x' % (addr + 16),
+                              os.path.join(kernel_dir, 'vmlinux')],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    insns = [(int(m.group(1), 16), m.group(2)) for m in
+             re.finditer(r'^\s*([0-9a-f]+):\s+([a-z0-9]+)', out, re.M)]
+    before = [n for a, n in insns if a < addr and not n.startswith('nop') and n != 'xchg']
+    at = [n for a, n in insns if a == addr]
+    for n in at + before[-1:]:
+        if n in EXITS:
+            return n
+    return None
 
 
 def kv(text):
     return dict(re.findall(r'(\w+)=(\S+)', text))
 
 
-def parse(log_lines, outcome, qemu_err='', system_map=None):
+def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
     r = {'xen_version': None, 'dom0_version': None, 'dom0_reached_init': False,
          'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
          'p2m_ranges': [], 'p2m_info': [], 'p2m_check': None, 'balloon': None,
@@ -280,17 +309,25 @@ def parse(log_lines, outcome, qemu_err='', system_map=None):
         elif e['kind'] == 'domU triple fault':
             e['where'] = 'xen'
             dump = triple.pop(0)
-            if dump.get('rip'):
-                e['line'] += ' (guest rip %s%s, rsp %s, cr2 %s)' % (
-                    dump['rip'], symbol(system_map, dump['rip']), dump.get('rsp', '?'),
-                    dump.get('cr2', '?'))
-            # Xen's own code segment (e008) in the guest's state: the
-            # emulated SVM of this TCG platform handed the guest Xen's
-            # context; no guest code can load it (README, Open).
+            rip = int(dump.get('rip', '0'), 16)
+            fn = symbol(kernel_dir, rip) if rip else None
+            insn = exit_insn(kernel_dir, rip, fn[0]) if fn else None
+            if rip:
+                e['line'] += ' (guest rip %x%s, rsp %s, cr2 %s)' % (
+                    rip, ' in %s+%#x' % (fn[1], rip - fn[0]) if fn else '',
+                    dump.get('rsp', '?'), dump.get('cr2', '?'))
+            # Xen's own code segment (e008) in the guest's state, or the
+            # guest stopped on an instruction that exits to Xen: the
+            # emulated SVM of this TCG platform broke a world switch
+            # (README, Platform: a PVH domU triple-faults on a world switch).
             if dump.get('cs') == 'e008':
                 e['kind'] = 'platform'
                 r['platform_events'].append('triple fault with Xen\'s state in the guest (cs e008): '
                                             + e['line'])
+            elif insn:
+                e['kind'] = 'platform'
+                r['platform_events'].append('triple fault on a world switch (the guest at %s, '
+                                            'which exits to Xen): %s' % (insn, e['line']))
     r['errors'] = [e for e in r['errors'] if e['kind'] != 'platform']
     r['user_crashes'] = [strip(x).strip() for x in dom0_lines + domu_lines
                          if USER_CRASH.search(strip(x).strip())]
@@ -561,7 +598,8 @@ def main():
     ap.add_argument('--setting', action='append', default=[])
     ap.add_argument('--json')
     ap.add_argument('--qemu-err', help="QEMU's own messages (stderr)")
-    ap.add_argument('--system-map', help="the guest kernel's System.map (names a triple fault's rip)")
+    ap.add_argument('--kernel-dir', help="the guest kernel's build directory (System.map and "
+                    "vmlinux: where a triple fault stopped)")
     a = ap.parse_args()
     with open(a.log, errors='replace') as f:
         lines = f.read().split('\n')
@@ -569,7 +607,7 @@ def main():
     if a.qemu_err:
         with open(a.qemu_err, errors='replace') as f:
             qemu_err = ' '.join(f.read().split())[:400]
-    r = parse(lines, a.outcome, qemu_err, a.system_map)
+    r = parse(lines, a.outcome, qemu_err, a.kernel_dir)
     settings = dict(s.split('=', 1) for s in a.setting)
     map_cut_facts(r, settings.get('map_cut', ''))
     text, ok = show(r, a.name, settings)

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make check's test of how the boot report (scripts/report.py) judges a
+triple fault of a PVH domU from Xen's dump of the vCPU: stopped on an
+instruction that exits to Xen (or right after one, past the nops of an
+alternative), it is a platform glitch of the emulated SVM, retried once;
+anywhere else it stays an error that fails the test. The "kernel" is a
+small function assembled here, at address 0."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts'))
+import report  # noqa: E402
+
+CODE = '''.text
+.globl f
+f:
+ nop
+ in $0x42,%al
+ rdtsc
+ nop
+ nop
+ nop
+ shl $0x20,%rdx
+ mov (%rsi),%eax
+ ret
+'''
+# nop @0, in @1, rdtsc @3, nops @5-7, shl @8, mov @0xc, ret @0xe
+
+
+def dump(rip, cs='0010'):
+    return ['(XEN) d3v0 Triple fault - invoking HVM shutdown action 1',
+            '(XEN) *** Dumping Dom3 vcpu#0 state: ***',
+            '(XEN) RIP:    %s:[<%016x>]' % (cs, rip),
+            '(XEN) rbp: 0000000000000000   rsp: ffff88800f805e18   r8:  0000000000000000',
+            '(XEN) cr3: 0000000000c40000   cr2: 0000000000000000',
+            '(XEN) ds: 0000   es: 0000   fs: 0000   gs: 0000   ss: 0018   cs: %s' % cs]
+
+
+class TripleFault(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix='report-test-')
+        src = os.path.join(cls.dir, 'f.s')
+        with open(src, 'w') as f:
+            f.write(CODE)
+        subprocess.run(['gcc', '-c', src, '-o', os.path.join(cls.dir, 'vmlinux')], check=True)
+        with open(os.path.join(cls.dir, 'System.map'), 'w') as f:
+            f.write('0000000000000000 T f\n0000000000000010 T g\n')
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def judge(self, rip, cs='0010'):
+        r = report.parse(dump(rip, cs), 'poweroff', kernel_dir=self.dir)
+        return r['errors'], r['platform_events']
+
+    def test_on_a_port_read_is_a_platform_glitch(self):
+        errors, events = self.judge(0x1)
+        self.assertEqual(errors, [])
+        self.assertIn('at in,', events[0])
+        self.assertIn('in f+0x1', events[0])
+
+    def test_after_an_emulated_rdtsc_past_its_nops_is_a_platform_glitch(self):
+        errors, events = self.judge(0x8)
+        self.assertEqual(errors, [])
+        self.assertIn('at rdtsc,', events[0])
+
+    def test_anywhere_else_stays_an_error(self):
+        for rip in (0xc, 0xe):
+            errors, events = self.judge(rip)
+            self.assertEqual([e['kind'] for e in errors], ['domU triple fault'], hex(rip))
+            self.assertIn('guest rip %x in f+%#x' % (rip, rip), errors[0]['line'])
+            self.assertEqual(events, [])
+
+    def test_without_the_kernel_it_stays_an_error(self):
+        r = report.parse(dump(0x1), 'poweroff', kernel_dir=os.path.join(self.dir, 'none'))
+        self.assertEqual([e['kind'] for e in r['errors']], ['domU triple fault'])
+
+    def test_xen_code_segment_is_a_platform_glitch(self):
+        errors, events = self.judge(0xc, cs='e008')
+        self.assertEqual(errors, [])
+        self.assertIn('cs e008', events[0])
+
+
+if __name__ == '__main__':
+    unittest.main()
