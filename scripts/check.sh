@@ -7,7 +7,9 @@
 # Two kernels: everything runs on 6.1; on 6.12 the build, the series,
 # KUnit and the boot tests whose KVERS lists 6.12 (a test's KVERS says
 # which kernels it boots, "6.1" by default). A 6.12 run of a test is named
-# <test>-6.12. CHECK_KVERS="6.12" (or "6.1") limits a run to one kernel.
+# <test>-6.12. CHECK_KVERS="6.12" (or "6.1") limits a run to one kernel;
+# BOOT_KVERS="6.1 6.12" boots every test on the kernels it names instead
+# of each test's own KVERS (the whole matrix on 6.12: BOOT_KVERS=6.12).
 #
 # usage: check.sh all|boot
 set -u
@@ -335,7 +337,7 @@ for t in "$ROOT"/tests/boot/${TESTS:-*}.test; do
 	[ -f "$t" ] || continue
 	desc=$(sed -n 's/^DESCRIPTION="\(.*\)"/\1/p' "$t")
 	kvers=$(sed -n 's/^KVERS="\(.*\)"/\1/p' "$t")
-	for kver in ${kvers:-6.1}; do
+	for kver in ${BOOT_KVERS:-${kvers:-6.1}}; do
 		kver_wanted "$kver" || continue
 		name=$(basename "$t" .test)
 		[ "$kver" = 6.1 ] || name=$name-$kver

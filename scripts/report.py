@@ -104,8 +104,10 @@ def find_errors(lines, who):
 
 
 # Instructions with which an HVM guest exits to Xen (SVM intercepts).
+# Not hlt: an idle guest waits there, so a fault in delivering an
+# interrupt (a broken IDT or stack, the guest's own fault) stops there too.
 EXITS = {'in', 'out', 'insb', 'insw', 'insl', 'outsb', 'outsw', 'outsl', 'rdtsc',
-         'rdtscp', 'rdmsr', 'wrmsr', 'cpuid', 'vmmcall', 'vmcall', 'hlt', 'xsetbv',
+         'rdtscp', 'rdmsr', 'wrmsr', 'cpuid', 'vmmcall', 'vmcall', 'xsetbv',
          'rdpmc', 'wbinvd', 'invd'}
 
 

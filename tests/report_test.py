@@ -27,9 +27,10 @@ f:
  nop
  shl $0x20,%rdx
  mov (%rsi),%eax
+ hlt
  ret
 '''
-# nop @0, in @1, rdtsc @3, nops @5-7, shl @8, mov @0xc, ret @0xe
+# nop @0, in @1, rdtsc @3, nops @5-7, shl @8, mov @0xc, hlt @0xe, ret @0xf
 
 
 def dump(rip, cs='0010'):
@@ -72,7 +73,8 @@ class TripleFault(unittest.TestCase):
         self.assertIn('at rdtsc,', events[0])
 
     def test_anywhere_else_stays_an_error(self):
-        for rip in (0xc, 0xe):
+        # after hlt too: an idle guest's fault in taking an interrupt
+        for rip in (0xc, 0xe, 0xf):
             errors, events = self.judge(rip)
             self.assertEqual([e['kind'] for e in errors], ['domU triple fault'], hex(rip))
             self.assertIn('guest rip %x in f+%#x' % (rip, rip), errors[0]['line'])
