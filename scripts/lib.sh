@@ -20,7 +20,8 @@ export KVER
 PRISTINE=$CACHE/linux-source-$KVER
 # Each clone gets its own "ours" source tree and build directories, so
 # two clones (or CI beside a developer) never build or boot each other's
-# kernel; ccache keeps a new clone's first build short.
+# kernel; a new clone's start as copies of another's (tree.sh), so its
+# first build is incremental.
 CLONE_KEY=$(printf '%s' "$ROOT" | sha1sum | cut -c1-10)
 CLONE_DIR=$CACHE/clones/$CLONE_KEY
 SRC_OURS=$CLONE_DIR/src-ours$KVER_SUFFIX
