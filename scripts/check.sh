@@ -304,7 +304,7 @@ if [ "$what" = all ]; then
 		"$ROOT/scripts/sparse.sh"
 	run_step fuzz "libFuzzer+ASan+UBSan on p2m.c and memplan.c in user space: regression inputs, then a fixed number of inputs each (logs: $LOGS/fuzz-*.log)" \
 		"$ROOT/scripts/native.sh" fuzz-check
-	run_step report-triple-fault "the boot report calls a PVH domU's triple fault on an instruction that exits to Xen a platform glitch, any other an error" \
+	run_step report "the boot report finds /init's lines cut into by kernel messages, and calls a PVH domU's triple fault on an instruction that exits to Xen a platform glitch, any other an error" \
 		python3 "$ROOT/tests/report_test.py"
 	run_step bench-summary "make bench's summary names a boot without results or a module that did not load, and exits non-zero" \
 		python3 "$ROOT/tests/bench_summary_test.py"

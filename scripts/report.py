@@ -218,9 +218,12 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
         if re.search(r'(Released|Remapped|Set) \d+ page', line) or 'xen_p2m' in line \
                 or 'xen_memory' in line or 'xen:balloon' in line or 'p2m:' in line:
             r['messages'].append(line.strip())
-        if not line.startswith('XM: '):
+        # A kernel message may cut into a line of /init on the shared
+        # console: "[    2.165837] iXM: begin role=dom0nput: ImExPS/2 ...".
+        at = line.find('XM: ')
+        if at < 0:
             continue
-        body = line[4:]
+        body = line[at + 4:]
         word, _, rest = body.partition(' ')
         if word == 'begin':
             r['dom0_reached_init'] = True

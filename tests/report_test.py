@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make check's test of how the boot report (scripts/report.py) judges a
-triple fault of a PVH domU from Xen's dump of the vCPU: stopped on an
+"""make check's test of the boot report (scripts/report.py): /init's lines
+are found when a kernel message cuts into them on the console, and a
+triple fault of a PVH domU is judged from Xen's dump of the vCPU: stopped on an
 instruction that exits to Xen (or right after one, past the nops of an
 alternative), it is a platform glitch of the emulated SVM, retried once;
 anywhere else it stays an error that fails the test. The "kernel" is a
@@ -88,6 +89,21 @@ class TripleFault(unittest.TestCase):
         errors, events = self.judge(0xc, cs='e008')
         self.assertEqual(errors, [])
         self.assertIn('cs e008', events[0])
+
+
+class Console(unittest.TestCase):
+    def test_a_line_of_init_cut_into_by_a_kernel_message_counts(self):
+        # as seen in 31-pvh-domu-pod-6.12 (session 14)
+        r = report.parse(['[    1.934518] Run /init as init process',
+                          '[    2.165837] iXM: begin role=dom0nput: ImExPS/2 Generic Explorer',
+                          'XM: end role=dom0'], 'poweroff')
+        self.assertTrue(r['dom0_reached_init'])
+        self.assertTrue(r['dom0_finished'])
+
+    def test_without_begin_dom0_did_not_reach_init(self):
+        r = report.parse(['[    1.934518] Run /init as init process', 'XM: end role=dom0'],
+                         'poweroff')
+        self.assertFalse(r['dom0_reached_init'])
 
 
 if __name__ == '__main__':
