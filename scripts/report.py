@@ -25,6 +25,8 @@ ERROR_PATTERNS = [
     # An HVM-style domU (PVH) that faults while handling a double fault.
     (re.compile(r'\(XEN\) d\d+v\d+ Triple fault'), 'domU triple fault'),
     (re.compile(r'general protection fault|unable to handle page fault'), 'fault'),
+    # Too little memory for the initramfs: /init then runs without its tools.
+    (re.compile(r'Initramfs unpacking failed'), 'initramfs'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
 # heap checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the

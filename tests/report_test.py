@@ -100,6 +100,12 @@ class Console(unittest.TestCase):
         self.assertTrue(r['dom0_reached_init'])
         self.assertTrue(r['dom0_finished'])
 
+    def test_an_initramfs_that_did_not_fit_is_an_error(self):
+        # 60-hostile-96m-max-64g-6.12: /init ran without mount, cat, grep
+        r = report.parse(['[    1.480170] Initramfs unpacking failed: write error',
+                          'XM: begin role=dom0'], 'poweroff')
+        self.assertEqual([e['kind'] for e in r['errors']], ['initramfs'])
+
     def test_without_begin_dom0_did_not_reach_init(self):
         r = report.parse(['[    1.934518] Run /init as init process', 'XM: end role=dom0'],
                          'poweroff')
