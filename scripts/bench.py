@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from report import strip  # noqa: E402
+import report  # noqa: E402
 
 KERNELS = ('ours', 'baseline')
 PAGES_256M = 256 * 1024 // 4
@@ -56,8 +56,7 @@ def layout_name(settings):
 
 def read_log(path):
     """A serial log's lines, without the console's control characters."""
-    with open(path, errors='replace') as f:
-        return [strip(x) for x in f.read().split('\n')]
+    return [report.strip(x) for x in report.read_log(path)]
 
 
 def parse_boot(path, kernel, kind, settings, m, extra):

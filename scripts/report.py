@@ -58,6 +58,12 @@ def strip(line):
     return TIME_PREFIX.sub('', line)
 
 
+def read_log(path):
+    """A serial log's lines as the console wrote them."""
+    with open(path, errors='replace') as f:
+        return f.read().split('\n')
+
+
 def parse_kunit(lines):
     """Per-suite counts from KUnit's KTAP output.
 
@@ -116,8 +122,10 @@ EXITS = {'in', 'out', 'insb', 'insw', 'insl', 'outsb', 'outsw', 'outsl', 'rdtsc'
 def symbol(kernel_dir, addr):
     """(start, name) of the kernel function holding ADDR, from System.map."""
     best = None
+    if not kernel_dir:
+        return None
     try:
-        with open(os.path.join(kernel_dir or '', 'System.map')) as f:
+        with open(os.path.join(kernel_dir, 'System.map')) as f:
             for entry in f:
                 a, t, name = (entry.split() + ['', '', ''])[:3]
                 if t in ('t', 'T', 'w', 'W') and int(a, 16) <= addr and \
@@ -139,10 +147,12 @@ def exit_insn(kernel_dir, addr, start):
                              capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    insns = [(int(m.group(1), 16), m.group(2)) for m in
-             re.finditer(r'^\s*([0-9a-f]+):\s+([a-z0-9]+)', out, re.M)]
-    before = [n for a, n in insns if a < addr and not n.startswith('nop') and n != 'xchg']
-    at = [n for a, n in insns if a == addr]
+    insns = [(int(m.group(1), 16), m.group(2), m.group(3).strip()) for m in
+             re.finditer(r'^\s*([0-9a-f]+):\s+([a-z0-9]+)(.*)$', out, re.M)]
+    # Padding: the nop family and xchg %ax,%ax (the two-byte nop).
+    before = [n for a, n, ops in insns if a < addr and not n.startswith('nop') and
+              (n, ops) != ('xchg', '%ax,%ax')]
+    at = [n for a, n, ops in insns if a == addr]
     for n in at + before[-1:]:
         if n in EXITS:
             return n
@@ -608,8 +618,7 @@ def main():
     ap.add_argument('--kernel-dir', help="the guest kernel's build directory (System.map and "
                     "vmlinux: where a triple fault stopped)")
     a = ap.parse_args()
-    with open(a.log, errors='replace') as f:
-        lines = f.read().split('\n')
+    lines = read_log(a.log)
     qemu_err = ''
     if a.qemu_err:
         with open(a.qemu_err, errors='replace') as f:

@@ -36,11 +36,12 @@ seed() {
 	cp -a "$donor/src-ours$KVER_SUFFIX" "$CLONE_DIR/"
 	for d in "$donor"/build-*; do
 		[ -d "$d" ] || continue
-		d=${d#"$donor"/}
-		case $d in
-		*-6.12*) [ -n "$KVER_SUFFIX" ] || continue ;;
-		*) [ -z "$KVER_SUFFIX" ] || continue ;;
+		# this KVER's builds only: the release Kbuild wrote says which
+		case $(cat "$d/include/config/kernel.release" 2>/dev/null) in
+		"$KVER".*) ;;
+		*) continue ;;
 		esac
+		d=${d#"$donor"/}
 		rm -rf "${CLONE_DIR:?}/$d"
 		cp -a "$donor/$d" "$CLONE_DIR/"
 		copied+=("$CLONE_DIR/$d")

@@ -30,8 +30,16 @@ f:
  mov (%rsi),%eax
  hlt
  ret
+.globl g
+g:
+ rdtsc
+ xchg %ax,%ax
+ xchg %rdx,%rax
+ mov %eax,%ebx
+ ret
 '''
-# nop @0, in @1, rdtsc @3, nops @5-7, shl @8, mov @0xc, hlt @0xe, ret @0xf
+# f: nop @0, in @1, rdtsc @3, nops @5-7, shl @8, mov @0xc, hlt @0xe, ret @0xf
+# g: rdtsc @0x10, xchg %ax,%ax (a nop) @0x12, xchg %rdx,%rax @0x14, mov @0x16
 
 
 def dump(rip, cs='0010'):
@@ -72,6 +80,25 @@ class TripleFault(unittest.TestCase):
         errors, events = self.judge(0x8)
         self.assertEqual(errors, [])
         self.assertIn('at rdtsc,', events[0])
+
+    def test_past_a_two_byte_nop_is_a_platform_glitch(self):
+        errors, events = self.judge(0x14)
+        self.assertEqual(errors, [])
+        self.assertIn('at rdtsc,', events[0])
+
+    def test_past_a_real_xchg_stays_an_error(self):
+        errors, events = self.judge(0x16)
+        self.assertEqual([e['kind'] for e in errors], ['domU triple fault'])
+        self.assertEqual(events, [])
+
+    def test_no_kernel_dir_reads_no_system_map(self):
+        # not the System.map of whatever directory the report runs in
+        cwd = os.getcwd()
+        os.chdir(self.dir)
+        try:
+            self.assertIsNone(report.symbol(None, 0x1))
+        finally:
+            os.chdir(cwd)
 
     def test_anywhere_else_stays_an_error(self):
         # after hlt too: an idle guest's fault in taking an interrupt
