@@ -39,7 +39,7 @@ help:
 	@echo '  make bench   ours vs unmodified 6.1 in one run: P2M lookups/sets, balloon, P2M pages, boot'
 	@echo '               (~30 min; table on stdout, out/bench/bench.json, out/bench/bench.png; BENCH_BOOTS=5)'
 	@echo '  make native-bench  P2M lookups on the host CPU: our tree vs a linear-list model, wall time'
-	@echo '               and cachegrind (tests/native; ~4 min; NATIVE_RUNS=51 NATIVE_SIZES="4 64 1024")'
+	@echo '               and cachegrind (tests/native; ~5 min; NATIVE_PROCS=7 NATIVE_RUNS=11 NATIVE_SIZES="4 64 1024")'
 	@echo '  make fuzz    the libFuzzer targets (planner, tree operations) FUZZ_SECONDS=300 each;'
 	@echo '               corpus in $${XENMEM_CACHE:-~/.cache/xenp2m}/fuzz-corpus/'
 	@echo '  make deb     linux-image .deb of our kernel for a Debian 12 Xen host (out/deb/; DEB_CONFIG=fragment)'

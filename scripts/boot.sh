@@ -58,6 +58,9 @@ TIMEOUT=${TIMEOUT:-$((300 + ((${#DOM0_SCRIPT} > 0) + (${#DOMU_SCRIPT} > 0)) * SC
 log=$LOGS/boot-$NAME.log
 bzimage=$(build_dir "$KERNEL")/arch/x86/boot/bzImage
 initrd=$(initramfs_path "$KERNEL")
+# A dom0 that starts no domU (none asked, no user script, no shell, not
+# make bench's) boots without the domU's kernel and initramfs.
+[ -z "$DOMU$DOM0_SCRIPT$SHELL_MODE$BUILD_TAG" ] && initrd=$(initramfs_path "$KERNEL" lean)
 
 machine=pc
 [ -n "$HOLE" ] && machine="pc,max-ram-below-4g=$HOLE"

@@ -114,9 +114,10 @@ pack_cpio() {
 	(cd "$1" && find . -mindepth 1 | cpio -o -H newc --quiet) | gzip -4
 }
 
-# The dom0 initramfs of a flavour.
+# initramfs_path FLAVOUR [lean]: the dom0 initramfs of a flavour; the
+# lean one lacks /boot (the domU's kernel and initramfs).
 initramfs_path() {
-	echo "$OUT/initramfs-$1$TAG_SUFFIX.cpio.gz"
+	echo "$OUT/initramfs-$1$TAG_SUFFIX${2:+-$2}.cpio.gz"
 }
 
 # take_lock FD FILE TAG WHAT: hold the lock on FILE through descriptor FD

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Table of the native lookup benchmark (scripts/native.sh bench).
 
-Reads out/logs/native-bench-<GiB>.log (p2m-bench time) and
+Reads out/logs/native-bench-<GiB>-<n>.log (p2m-bench time, one per
+process) and
 out/bench/cachegrind-<GiB>.out (p2m-bench cg under cachegrind), prints
 one row per guest size, kind of pfn and order, and writes the JSON.
 
@@ -12,29 +13,38 @@ import argparse
 import json
 import os
 import re
+import statistics
 import sys
 
 GOAL_RAM = 1.3
 
 
-def parse_time(path):
-    rows, lookups = {}, None
-    with open(path) as f:
-        for line in f:
-            m = re.search(r'(\d+) lookups per pass', line)
-            if m:
-                lookups = int(m.group(1))
-            if not line.startswith('case '):
-                continue
-            p = line.split()
-            v = [float(x) for x in p[4:22]]
-            rows[(p[2], p[3])] = {
-                'ours_ns': v[0:3], 'linear_ns': v[3:6], 'loop_ns': v[6:9],
-                'ratio': v[9:12], 'cached_ns': v[12:15],
-                'cached_ratio': v[15:18],
-            }
-    if not rows:
-        sys.exit('no "case" lines in %s' % path)
+SERIES = ('ours_ns', 'linear_ns', 'loop_ns', 'ratio', 'cached_ns', 'cached_ratio')
+
+
+def parse_time(paths):
+    """Per case and series: median [min..max] over the processes (one log
+    each) of each process's median over its passes. A process's passes
+    agree closely; processes do not (where the kernel placed their
+    memory), so the spread shown is the one between processes."""
+    per, lookups = {}, None
+    for path in paths:
+        with open(path) as f:
+            for line in f:
+                m = re.search(r'(\d+) lookups per pass', line)
+                if m:
+                    lookups = int(m.group(1))
+                if not line.startswith('case '):
+                    continue
+                p = line.split()
+                v = [float(x) for x in p[4:22]]
+                case = per.setdefault((p[2], p[3]), {s: [] for s in SERIES})
+                for i, s in enumerate(SERIES):
+                    case[s].append(v[3 * i])
+    if not per:
+        sys.exit('no "case" lines in %s' % ' '.join(paths))
+    rows = {k: {s: [statistics.median(v), min(v), max(v)] for s, v in c.items()}
+            for k, c in per.items()}
     return rows, lookups
 
 
@@ -80,13 +90,15 @@ def main():
     ap.add_argument('--out')
     ap.add_argument('--logs', required=True)
     ap.add_argument('--cg', required=True)
+    ap.add_argument('--procs', type=int, default=1)
     ap.add_argument('sizes', nargs='+')
     a = ap.parse_args()
 
     result = {'goal_ram_ratio': GOAL_RAM, 'rows': []}
     print()
     print('Native P2M lookups on this CPU: ours (p2m.c tree) vs a model of upstream 6.1\'s linear list')
-    print('ns/lookup median [min..max] over the passes (warm); ratio = per-pass ours/linear;')
+    print('ns/lookup median [min..max] over %d processes, each the median of its passes (warm); '
+          'ratio = per-pass ours/linear;' % a.procs)
     print('cachegrind per lookup from a cold cache, net of the loop alone (Ir instructions, LLm last-level misses)')
     hdr = '%-4s %-8s %-6s | %-19s %-19s %-19s %-4s | %-5s %-5s %-5s | %-6s %-6s | %-19s %-5s' % (
         'GiB', 'pfns', 'order', 'ours ns', 'linear ns', 'ours/linear', 'loop',
@@ -99,7 +111,8 @@ def main():
     print('-' * len(hdr))
     worst_ram = 0.0
     for size in a.sizes:
-        rows, lookups = parse_time(os.path.join(a.logs, 'native-bench-%s.log' % size))
+        rows, lookups = parse_time([os.path.join(a.logs, 'native-bench-%s-%d.log' % (size, n))
+                                    for n in range(1, a.procs + 1)])
         events, cost = parse_cg(os.path.join(a.cg, 'cachegrind-%s.out' % size))
         for kind in ('ram', 'identity', 'missing'):
             for order in ('seq', 'random'):

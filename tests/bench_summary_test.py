@@ -3,7 +3,8 @@
 """make check's test of make bench's summary (scripts/bench.py) on made-up
 serial logs: the domU's relayed balloon lines become the domU rows, and a
 boot without results, a module that did not load or an error line of the
-module is named and makes the summary exit non-zero, every other row kept."""
+module is named and makes the summary exit non-zero, every other row kept;
+the native rows (scripts/native_bench.py) take their spread over processes."""
 import os
 import shutil
 import subprocess
@@ -11,7 +12,10 @@ import sys
 import tempfile
 import unittest
 
-BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts', 'bench.py')
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'scripts')
+BENCH = os.path.join(SCRIPTS, 'bench.py')
+sys.path.insert(0, SCRIPTS)
+import native_bench  # noqa: E402
 
 
 def balloon_lines(us_down, us_up, prefix=''):
@@ -70,6 +74,27 @@ class Summary(unittest.TestCase):
         self.assertIn('ours xm_bench balloon: error=step-above-current', out)
         self.assertIn('3 problem(s)', out)
         self.assertTrue(any(x.startswith('domu balloon down') for x in out.split('\n')), out)
+
+
+class NativeRows(unittest.TestCase):
+    def test_cells_are_taken_over_processes(self):
+        # Each process prints median, min, max over its passes per series;
+        # a cell is the median [min..max] of the processes' medians, so a
+        # process that ran slower as a whole widens the range.
+        d = tempfile.mkdtemp(prefix='native-rows-')
+        self.addCleanup(shutil.rmtree, d)
+        paths = []
+        for n, ratio in enumerate((1.9, 1.3, 1.5)):
+            paths.append(os.path.join(d, 'native-bench-4-%d.log' % (n + 1)))
+            series = [(2.0 * ratio, 1.0, 9.0), (2.0, 1.0, 9.0), (0.3, 0.3, 0.3),
+                      (ratio, 0.1, 5.0), (1.0, 1.0, 1.0), (0.5, 0.5, 0.5)]
+            with open(paths[-1], 'w') as f:
+                f.write('# guest 4 GiB: ...; 1048576 lookups per pass\n')
+                f.write('case 4 ram seq %s\n' % ' '.join('%g' % x for t in series for x in t))
+        rows, lookups = native_bench.parse_time(paths)
+        self.assertEqual(lookups, 1048576)
+        self.assertEqual(rows[('ram', 'seq')]['ratio'], [1.5, 1.3, 1.9])
+        self.assertEqual(rows[('ram', 'seq')]['ours_ns'], [3.0, 2.6, 3.8])
 
 
 if __name__ == '__main__':
