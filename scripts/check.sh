@@ -125,16 +125,11 @@ PY
 	fi
 }
 
-# expect_dom0_healthy [tight]: the assertions every dom0 of the boot matrix
-# shares. The test's BALLOON goes below the boot size, asks for the ceiling
-# (boot size + balloon room, or more) and ends back at the boot size. tight:
-# a dom0 so small that its safe floor may be its boot size (96 MiB on 6.12)
-# may stay there instead, its floor at most 1 MiB above the boot size.
+# expect_dom0_healthy: the assertions every dom0 of the boot matrix shares.
+# The test's BALLOON goes below the boot size, asks for the ceiling (boot
+# size + balloon room, or more) and ends back at the boot size.
 expect_dom0_healthy() {
 	local n steps='r["balloon_steps"]' boot='int(r["balloon"]["current_kb"])'
-	local held='False'
-	[ "${1:-}" = tight ] &&
-		held="all(s.get('stop') == 'safe_floor' and $boot <= int(s['floor_kb']) <= $boot + 1024 and int(s['current_kb']) == int(s['clamped_kb']) for s in (${steps}[0], ${steps}[-1]))"
 	local ceiling='int(r["balloon"]["current_kb"]) + int(r["balloon"]["low_kb"])'
 	# A step is fine when it reached its target, stopped exactly at a
 	# clamped target, or stopped short because Xen or the allocator said no.
@@ -150,12 +145,11 @@ expect_dom0_healthy() {
 		"all $n balloon steps reported (down, up to the ceiling, back)"
 	expect "all($fine for s in $steps)" \
 		"every step reached, or clamped / stopped short with a reason in info/stop_reason"
-	expect "any(int(s['current_kb']) < $boot for s in $steps) or $held" \
-		"ballooned below the boot size${1:+ (or held at a safe floor of the boot size)}"
+	expect "any(int(s['current_kb']) < $boot for s in $steps)" "ballooned below the boot size"
 	expect "any(int(s['target_kb']) >= $ceiling for s in $steps)" \
 		"asked for the ceiling: boot size + the balloon room"
-	expect "(int(${steps}[-1]['target_kb']) == $boot and ${steps}[-1]['reached'] == 'yes') or $held" \
-		"back at the boot size${1:+ (or at a safe floor of the boot size)}"
+	expect "int(${steps}[-1]['target_kb']) == $boot and ${steps}[-1]['reached'] == 'yes'" \
+		"back at the boot size"
 	expect "all(s.get('parked_kb') == '0' for s in $steps) and r['balloon_end'].get('parked_kb') == '0'" \
 		"no pfn parked"
 	expect "all(s.get('accounted') == 'yes' and s.get('xen_kb') == s['current_kb'] for s in $steps) and r['balloon_end'].get('accounted') == 'yes'" \
@@ -178,12 +172,12 @@ expect_no_crash() {
 		"no crash in Xen (Dom0 crashed, domain_crash, a Xen panic) and no kernel panic"
 }
 
-# expect_hostile_dom0_mem [tight]: a tiny start with a huge max: (Xen accepts it)
+# expect_hostile_dom0_mem: a tiny start with a huge max: (Xen accepts it)
 # boots like any other dom0, and the memory setup caps the balloon room at
 # XEN_MEMPLAN_EXTRA_RATIO (8, memplan.h) times the start and says so.
 expect_hostile_dom0_mem() {
 	expect_no_crash
-	expect_dom0_healthy "${1:-}"
+	expect_dom0_healthy
 	expect 'any("xen_memory: balloon room capped" in m for m in r["messages"])' \
 		"the cap of the balloon room was logged"
 	expect 'int(r["balloon"]["low_kb"]) == 8 * int(r["balloon"]["current_kb"])' \
