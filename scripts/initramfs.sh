@@ -87,11 +87,14 @@ mkdir -p "$work/dom0/etc/xen"
 cp -r "$XEN_ROOT/etc/xen/scripts" "$XEN_ROOT/etc/xen/xl.conf" "$work/dom0/etc/xen/"
 cp "$ROOT/rootfs/xm-block" "$work/dom0/etc/xen/scripts/xm-block"
 # The lean one, for a dom0 that starts no domU: a dom0 of 96 MiB on 6.12
-# could not unpack the domU's kernel and initramfs too.
-pack_cpio "$work/dom0" >"$out.tmp"
-mv "$out.tmp" "$(initramfs_path "$flavour" lean)"
-cp "$bzimage" "$work/dom0/boot/bzImage"
-cp "$work/domu.cpio.gz" "$work/dom0/boot/domu.cpio.gz"
-pack_cpio "$work/dom0" >"$out.tmp"
+# could not unpack the domU's kernel and initramfs too. The full one is
+# the lean one with /boot appended as a second archive.
+lean=$(initramfs_path "$flavour" lean)
+pack_cpio "$work/dom0" >"$lean.tmp"
+mv "$lean.tmp" "$lean"
+mkdir -p "$work/domu-files/boot"
+cp "$bzimage" "$work/domu-files/boot/bzImage"
+cp "$work/domu.cpio.gz" "$work/domu-files/boot/domu.cpio.gz"
+{ cat "$lean" && pack_cpio "$work/domu-files"; } >"$out.tmp"
 mv "$out.tmp" "$out"
-step initramfs "done: $(du -k "$out" | cut -f1) KiB, $(du -k "$(initramfs_path "$flavour" lean)" | cut -f1) KiB without the domU's kernel and initramfs"
+step initramfs "done: $(du -k "$out" | cut -f1) KiB, $(du -k "$lean" | cut -f1) KiB without the domU's kernel and initramfs"
