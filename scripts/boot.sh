@@ -133,6 +133,25 @@ if [ "$BOOT" = grub ]; then
 	loader=(-cdrom "$OUT/grub-$NAME.iso" -boot d)
 fi
 
+# xen_dump_state: a hung machine tells nothing by itself. Switch the
+# serial input to Xen (Ctrl-a three times) and press its debug keys: 'd'
+# (every CPU's registers and Xen's call trace), '0' (dom0's vCPUs with
+# their guest stacks), 'q' (every domain and vCPU), then wait until the
+# serial log has been still for 2 s (20 s at most).
+xen_dump_state() {
+	local size=-1 n=0
+	kill -0 "$qemu_pid" 2>/dev/null || return 0
+	step boot "$NAME: time is up; asking Xen for its state (debug keys d, 0, q)"
+	printf '\001\001\001' >&9
+	sleep 1
+	printf 'd0q' >&9
+	while [ $n -lt 20 ] && [ "$(stat -c %s "$log")" != "$size" ]; do
+		size=$(stat -c %s "$log")
+		sleep 2
+		n=$((n + 2))
+	done
+}
+
 # One QEMU at a time on this machine: two TCG guests on 2 cores slow each
 # other down until their timeouts fire.
 take_lock 7 "$CACHE/qemu.lock" boot "another boot on this machine ($NAME)"
@@ -158,9 +177,16 @@ if [ -n "$SHELL_MODE" ]; then
 	outcome=poweroff
 	grep -q 'XM: end role=dom0' "$log" || outcome=quit
 else
-	"${qemu[@]}" -serial "file:$log" >"$qemu_err" 2>&1 &
+	# The serial line's input is a FIFO this script holds open, so that
+	# at the time limit Xen can be asked for its state (xen_dump_state).
+	fifo=$OUT/serial-in-$NAME
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec 9<>"$fifo"
+	"${qemu[@]}" -chardev "stdio,id=con,signal=off,logfile=$log" -serial chardev:con \
+		<&9 >/dev/null 2>"$qemu_err" &
 	qemu_pid=$!
-	trap 'kill $qemu_pid 2>/dev/null || true; rm -rf "${extra:-}"' EXIT
+	trap 'kill $qemu_pid 2>/dev/null || true; rm -rf "${extra:-}" "$fifo"' EXIT
 	outcome=timeout
 	crash_at=
 	while :; do
@@ -179,6 +205,7 @@ else
 		fi
 		if [ $((now - start)) -ge "$TIMEOUT" ]; then
 			outcome=timeout
+			xen_dump_state
 			break
 		fi
 		sleep 1

@@ -69,6 +69,10 @@ if d and not d.get('finished'):
     print("  the domU's last kernel messages:")
     for line in d.get('messages', [])[-4:]:
         print('    ' + line[:160])
+for x in r.get('xen_dump', [])[:6]:
+    print('  at the time limit %s was at %s' % (x['what'], x.get('rip', '?')))
+    if x['trace']:
+        print('    ' + ' < '.join(x['trace'])[:160])
 if r.get('outcome') in ('timeout', 'qemu-failed'):
     print('  last console lines (%s):' % sys.argv[2])
     with open(sys.argv[2], errors='replace') as f:

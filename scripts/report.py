@@ -7,6 +7,8 @@ The log holds Xen's lines ("(XEN) ..."), dom0's kernel console and the
 with --json, writes the same facts as JSON. Exit status 0 is PASS.
 """
 import argparse
+import bisect
+import functools
 import json
 import os
 import re
@@ -56,6 +58,19 @@ def strip(line):
     if xen > 0:  # firmware text without a newline before Xen's banner
         line = line[xen:]
     return TIME_PREFIX.sub('', line)
+
+
+def console_lines(log_lines):
+    """The log's lines, stripped. A kernel message that a line of /init cut
+    into ("[ 2.16] iXM: begin role=dom0" then "nput: ImExPS/2 ...") gives
+    two: the message's start and the line of /init."""
+    for raw in log_lines:
+        line = strip(raw)
+        at = line.find('XM: ')
+        if at > 0 and not line.startswith('(XEN)'):
+            yield line[:at]
+            line = line[at:]
+        yield line
 
 
 def read_log(path):
@@ -119,21 +134,55 @@ EXITS = {'in', 'out', 'insb', 'insw', 'insl', 'outsb', 'outsw', 'outsl', 'rdtsc'
          'rdpmc', 'wbinvd', 'invd'}
 
 
-def symbol(kernel_dir, addr):
-    """(start, name) of the kernel function holding ADDR, from System.map."""
-    best = None
-    if not kernel_dir:
-        return None
+@functools.lru_cache(maxsize=None)
+def text_symbols(kernel_dir):
+    """The kernel's text symbols from System.map, sorted: (address, name)."""
+    table = []
     try:
         with open(os.path.join(kernel_dir, 'System.map')) as f:
             for entry in f:
                 a, t, name = (entry.split() + ['', '', ''])[:3]
-                if t in ('t', 'T', 'w', 'W') and int(a, 16) <= addr and \
-                        (best is None or int(a, 16) > best[0]):
-                    best = (int(a, 16), name)
+                if t in ('t', 'T', 'w', 'W'):
+                    table.append((int(a, 16), name))
     except (OSError, ValueError):
+        return []
+    return sorted(table)
+
+
+def symbol(kernel_dir, addr):
+    """(start, name) of the kernel function holding ADDR, from System.map."""
+    if not kernel_dir:
         return None
-    return best
+    table = text_symbols(kernel_dir)
+    i = bisect.bisect_right(table, (addr, chr(0x10ffff))) - 1
+    return table[i] if i >= 0 else None
+
+
+def where(kernel_dir, addr):
+    """ADDR as "function+0xoff" of the kernel when System.map has it."""
+    sym = symbol(kernel_dir, addr)
+    return '%s+%#x' % (sym[1], addr - sym[0]) if sym else '%#x' % addr
+
+
+# Xen's debug keys at the time limit (boot.sh xen_dump_state): where each
+# CPU and vCPU was, with Xen's call trace or the kernel addresses on the
+# guest's stack.
+DUMP_HEAD = re.compile(r'\*\*\* Dumping (.*?) state(?: \((d\d+v\d+)\))?: \*\*\*')
+DUMP_RIP = re.compile(r'RIP:\s+([0-9a-f]{4}):\[<([0-9a-f]{16})>\]\s*(\S*)')
+
+
+def dump_line(d, text, kernel_dir):
+    """Fold one line of Xen's register dump into the dump entry D."""
+    m = DUMP_RIP.search(text)
+    if m and 'rip' not in d:
+        d['rip'] = m.group(3) or where(kernel_dir, int(m.group(2), 16))
+    elif re.match(r'\[<[0-9a-f]{16}>\] [RS] ', text) and len(d['trace']) < 6:
+        d['trace'].append(text.split(None, 2)[2])
+    elif d['in_guest_stack'] and len(d['trace']) < 6:
+        d['trace'] += [where(kernel_dir, int(w, 16)) for w in text.split()
+                       if re.fullmatch(r'ffffffff8[0-9a-f]{7}', w)][:6 - len(d['trace'])]
+    if text.startswith('Guest stack trace'):
+        d['in_guest_stack'] = True
 
 
 def exit_insn(kernel_dir, addr, start):
@@ -173,10 +222,9 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
          'p2m_checks': [], 'disk': [], 'restored': None, 'balloon_restored': None,
          'resumes_checked': None, 'sysfs_fuzz': [], 'sysfs_fuzz_bad': [], 'p2m_check_end': None, 'xen_panic': None,
          'stats': {}, 'kunit_stats': {}, 'script': None, 'shell_ended': False,
-         'bootloader': None, 'platform_events': []}
+         'bootloader': None, 'platform_events': [], 'xen_dump': []}
     dom0_lines, domu_lines, triple = [], [], []
-    for raw in log_lines:
-        line = strip(raw)
+    for line in console_lines(log_lines):
         count(r['stats'], STAT, line)
         count(r['kunit_stats'], KUNIT_STAT, line)
         if line.startswith('(XEN)'):
@@ -207,6 +255,12 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
                         triple[-1][key] = m.group(1)
             # Xen says why it panics on the next line that is not stars.
             text = line[len('(XEN)'):].strip()
+            m = DUMP_HEAD.search(text)
+            if m:
+                r['xen_dump'].append({'what': m.group(1) + (' ' + m.group(2) if m.group(2) else ''),
+                                      'trace': [], 'in_guest_stack': False})
+            elif r['xen_dump'] and text:
+                dump_line(r['xen_dump'][-1], text, kernel_dir)
             if 'Panic on CPU' in line:
                 r['xen_panic'] = ''
             elif r.get('xen_panic') == '' and text.strip('*'):
@@ -230,12 +284,9 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
         if re.search(r'(Released|Remapped|Set) \d+ page', line) or 'xen_p2m' in line \
                 or 'xen_memory' in line or 'xen:balloon' in line or 'p2m:' in line:
             r['messages'].append(line.strip())
-        # A kernel message may cut into a line of /init on the shared
-        # console: "[    2.165837] iXM: begin role=dom0nput: ImExPS/2 ...".
-        at = line.find('XM: ')
-        if at < 0:
+        if not line.startswith('XM: '):
             continue
-        body = line[at + 4:]
+        body = line[4:]
         word, _, rest = body.partition(' ')
         if word == 'begin':
             r['dom0_reached_init'] = True
@@ -372,6 +423,8 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
     if outcome == 'timeout':
         r['errors'].append({'kind': 'timeout', 'where': 'qemu',
                             'line': 'no power-off before the time limit'})
+    for d in r['xen_dump']:
+        del d['in_guest_stack']
     if outcome == 'crash' and not r['errors']:
         r['errors'].append({'kind': 'crash', 'where': 'xen', 'line': 'crash seen on serial'})
     return r
@@ -597,6 +650,12 @@ def show(r, name, settings):
             p('  ' + line)
     for line in r['platform_events']:
         p('Platform glitch (see README): ' + line)
+    if r['xen_dump']:
+        p("Xen's state at the time limit (debug keys; the whole dump is in the serial log):")
+        for d in r['xen_dump']:
+            p('  %-20s at %s' % (d['what'], d.get('rip', '?')))
+            if d['trace']:
+                p('  %-20s    %s' % ('', ' < '.join(d['trace'])))
     if r['errors']:
         p('Errors:')
         for e in r['errors'][:20]:

@@ -6,7 +6,8 @@ triple fault of a PVH domU is judged from Xen's dump of the vCPU: stopped on an
 instruction that exits to Xen (or right after one, past the nops of an
 alternative), it is a platform glitch of the emulated SVM, retried once;
 anywhere else it stays an error that fails the test. The "kernel" is a
-small function assembled here, at address 0."""
+small function assembled here, at address 0. Xen's state dumped at a time
+limit names where each CPU and vCPU was."""
 import os
 import shutil
 import subprocess
@@ -127,6 +128,15 @@ class Console(unittest.TestCase):
         self.assertTrue(r['dom0_reached_init'])
         self.assertTrue(r['dom0_finished'])
 
+    def test_a_script_line_inside_a_kernel_message_counts(self):
+        # 52-console-lines-whole: a kernel message printed in 16-byte
+        # pieces, a whole line of the script relayed between two of them
+        r = report.parse(['XM: script-begin file=dom0-script timeout=120',
+                          '[    3.458613] xm-noise: a lonXM: script| whole 5 of 400',
+                          'g kernel message',
+                          'XM: script-end rc=0 seconds=1 timed_out=no'], 'poweroff')
+        self.assertEqual(r['dom0_script']['output'], ['whole 5 of 400'])
+
     def test_an_initramfs_that_did_not_fit_is_an_error(self):
         # 60-hostile-96m-max-64g-6.12: /init ran without mount, cat, grep
         r = report.parse(['[    1.480170] Initramfs unpacking failed: write error',
@@ -137,6 +147,39 @@ class Console(unittest.TestCase):
         r = report.parse(['[    1.934518] Run /init as init process', 'XM: end role=dom0'],
                          'poweroff')
         self.assertFalse(r['dom0_reached_init'])
+
+
+class XenDump(unittest.TestCase):
+    """At the time limit boot.sh presses Xen's debug keys; the report says
+    where each CPU and vCPU was, in Xen's words or the kernel's symbols."""
+    LOG = ['(XEN) *** Dumping CPU1 host state: ***',
+           '(XEN) RIP:    e008:[<ffff82d0402f9c06>] arch/x86/domain.c#default_idle+0xc6/0xf0',
+           '(XEN) Xen call trace:',
+           '(XEN)    [<ffff82d0402f9c06>] R arch/x86/domain.c#default_idle+0xc6/0xf0',
+           '(XEN)    [<ffff82d0402fa741>] S arch/x86/domain.c#idle_loop+0xc1/0x130',
+           "(XEN) '0' pressed -> dumping Dom0's registers",
+           '(XEN) *** Dumping Dom0 vcpu#0 state: ***',
+           '(XEN) RIP:    e033:[<ffffffff81000005>]',
+           '(XEN) Guest stack trace from rsp=ffffffff81a03de0:',
+           '(XEN)    0000000000000001 ffffffff81001011 00000000deadbeef ffffffff81002000']
+
+    def test_each_cpu_and_vcpu_where_it_was(self):
+        with tempfile.TemporaryDirectory() as kdir:
+            with open(os.path.join(kdir, 'System.map'), 'w') as f:
+                f.write('ffffffff81000000 T xen_hypercall_pv\n'
+                        'ffffffff81001000 T xen_safe_halt\n'
+                        'ffffffff81001800 D some_data\n'
+                        'ffffffff81002000 T do_idle\n')
+            r = report.parse(self.LOG, 'timeout', kernel_dir=kdir)
+        self.assertEqual([(d['what'], d['rip'], d['trace']) for d in r['xen_dump']],
+                         [('CPU1 host', 'arch/x86/domain.c#default_idle+0xc6/0xf0',
+                           ['arch/x86/domain.c#default_idle+0xc6/0xf0',
+                            'arch/x86/domain.c#idle_loop+0xc1/0x130']),
+                          ('Dom0 vcpu#0', 'xen_hypercall_pv+0x5',
+                           ['xen_safe_halt+0x11', 'do_idle+0x0'])])
+
+    def test_no_dump_without_the_keys(self):
+        self.assertEqual(report.parse(self.LOG[1:2], 'timeout')['xen_dump'], [])
 
 
 if __name__ == '__main__':
