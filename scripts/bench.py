@@ -56,7 +56,7 @@ def layout_name(settings):
 
 def read_log(path):
     """A serial log's lines, without the console's control characters."""
-    return [report.strip(x) for x in report.read_log(path)]
+    return list(report.console_lines(report.read_log(path)))
 
 
 def parse_boot(path, kernel, kind, settings, m, extra):
