@@ -99,11 +99,12 @@ shutdown_domu() {
 		if [ $n -gt 60 ]; then
 			# Xen's view of it on the serial console: vCPU state,
 			# pending events, timers.
-			xl list -v domu | tail -n 1
+			state=$(xl list -v domu 2>&1 | tail -n 1)
+			echo "$state"
 			# Shut down in Xen's list but never destroyed: xl missed
 			# the shutdown (README), the platform's glitch, said as
 			# /init says it.
-			set -- $(xl list -v domu 2>/dev/null | tail -n 1)
+			set -- $state
 			case ${5:-} in *s*)
 				echo "XM: domu-platform xl-missed-shutdown state=$5 reason=${8:-} seconds=$n" >/dev/console ;;
 			esac
