@@ -89,6 +89,24 @@ alive() {
 	return 1
 }
 
+# domu_shut: Xen's row of domain "domu" (xl list -v) in $row; true when it
+# is listed shut down ("s" in its state), not yet destroyed
+domu_shut() {
+	row=$(xl list -v domu 2>&1 | tail -n 1)
+	# shellcheck disable=SC2086 # the row's words
+	set -- $row
+	case ${5:-} in *s*) return 0 ;; esac
+	return 1
+}
+
+# say_missed_shutdown SECONDS: after domu_shut, the console line that names
+# xl's missed shutdown (README), a platform glitch make check retries
+say_missed_shutdown() {
+	# shellcheck disable=SC2086 # the row's words
+	set -- "$1" $row
+	echo "XM: domu-platform xl-missed-shutdown state=$6 reason=${9:-} seconds=$1" >/dev/console
+}
+
 # shutdown_domu TAG: end domain "domu" as a toolstack does and wait until
 # it is gone (dom0's /init only ends the domain it created itself)
 shutdown_domu() {
@@ -99,15 +117,8 @@ shutdown_domu() {
 		if [ $n -gt 60 ]; then
 			# Xen's view of it on the serial console: vCPU state,
 			# pending events, timers.
-			state=$(xl list -v domu 2>&1 | tail -n 1)
-			echo "$state"
-			# Shut down in Xen's list but never destroyed: xl missed
-			# the shutdown (README), the platform's glitch, said as
-			# /init says it.
-			set -- $state
-			case ${5:-} in *s*)
-				echo "XM: domu-platform xl-missed-shutdown state=$5 reason=${8:-} seconds=$n" >/dev/console ;;
-			esac
+			domu_shut && say_missed_shutdown $n
+			echo "$row"
 			xl debug-keys q
 			xl debug-keys a
 			fail "the domU did not power off (Xen's dump of it: serial log)"

@@ -53,8 +53,10 @@ why_failed() {
 	echo "FAIL $name (all it printed: $kept)"
 	if [ -f "$report" ] && grep -q '^---- boot test' "$kept" 2>/dev/null; then
 		grep -E '^  FAILED' "$kept" | head -8
-		python3 - "$report" "$LOGS/boot-$name.log" <<'PY'
+		python3 - "$report" "$LOGS/boot-$name.log" "$ROOT/scripts" <<'PY'
 import json, sys
+sys.path.insert(0, sys.argv[3])
+import report
 r = json.load(open(sys.argv[1]))
 for e in r['errors'][:4]:
     print('  console (%s, %s): %s' % (e['where'], e['kind'], e.get('line', '')[:160]))
@@ -69,10 +71,10 @@ if d and not d.get('finished'):
     print("  the domU's last kernel messages:")
     for line in d.get('messages', [])[-4:]:
         print('    ' + line[:160])
-for x in r.get('xen_dump', [])[:6]:
-    print('  at the time limit %s was at %s' % (x['what'], x.get('rip', '?')))
-    if x['trace']:
-        print('    ' + ' < '.join(x['trace'])[:160])
+if r.get('xen_dump'):
+    print("  Xen's state at the time limit:")
+    for line in list(report.dump_lines(r))[:12]:
+        print('    ' + line[:160])
 if r.get('outcome') in ('timeout', 'qemu-failed'):
     print('  last console lines (%s):' % sys.argv[2])
     with open(sys.argv[2], errors='replace') as f:

@@ -508,6 +508,14 @@ def fmt_range(rng):
     return '[%#014x-%#014x) %-10s %s' % (s, e, rng.get('type', ''), size)
 
 
+def dump_lines(r):
+    """Xen's state at the time limit: where each CPU and vCPU was, its calls."""
+    for d in r['xen_dump']:
+        yield '%-20s at %s' % (d['what'], d.get('rip', '?'))
+        if d['trace']:
+            yield '%-20s    %s' % ('', ' < '.join(d['trace']))
+
+
 def show(r, name, settings):
     out = []
     p = out.append
@@ -652,10 +660,8 @@ def show(r, name, settings):
         p('Platform glitch (see README): ' + line)
     if r['xen_dump']:
         p("Xen's state at the time limit (debug keys; the whole dump is in the serial log):")
-        for d in r['xen_dump']:
-            p('  %-20s at %s' % (d['what'], d.get('rip', '?')))
-            if d['trace']:
-                p('  %-20s    %s' % ('', ' < '.join(d['trace'])))
+        for line in dump_lines(r):
+            p('  ' + line)
     if r['errors']:
         p('Errors:')
         for e in r['errors'][:20]:
