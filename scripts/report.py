@@ -31,10 +31,11 @@ ERROR_PATTERNS = [
     (re.compile(r'Initramfs unpacking failed'), 'initramfs'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
-# heap checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the
+# heap or start-up checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the
 # upstream kernel too; reported apart from kernel errors.
 USER_CRASH = re.compile(r'\]: segfault at |^traps: \S+\[\d+\] general protection fault ip:'
-                        r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$')
+                        r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$'
+                        r"|: Assertion `.*' failed\.$")
 TIME_PREFIX = re.compile(r'^\[\s*\d+\.\d+\] ')
 RANGE = re.compile(r'\[\s*(0x[0-9a-f]+)\s*->\s*(0x[0-9a-f]+)\s*[\])]\s+(\S+)')
 # Counters for the summary of "make check": "XM: stat KEY=N" from /init of
@@ -344,6 +345,9 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
             r['sysfs_fuzz'].append(f)
         elif word == 'sysfs-fuzz-bad':
             r['sysfs_fuzz_bad'].append(kv(rest))
+        elif word in ('platform', 'domu-platform'):
+            # A glitch of this platform that /init or a script met (README).
+            r['platform_events'].append(rest.strip())
         elif word.startswith('domu'):
             d = r['domu'] = r['domu'] or {'spec': None, 'xl_list': None, 'mem_set': [],
                                           'rc': None, 'error': None}
@@ -361,8 +365,6 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
                 d.update({k: v for k, v in kv(rest).items()})
             elif word == 'domu-error':
                 d['error'] = rest.strip()
-            elif word == 'domu-platform':
-                r['platform_events'].append(rest.strip())
             elif word == 'domu-migrate':
                 r['migrate'] = r.get('migrate') or {'output': []}
                 r['migrate']['output'].append(rest.strip())
@@ -414,6 +416,7 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
                   'balloon_restored': sub['balloon_restored'],
                   'resumes_checked': sub['resumes_checked'], 'messages': sub['messages']})
         r['domu_script'] = sub['dom0_script']
+        r['platform_events'] += ['domU: ' + e for e in sub['platform_events']]
         r['kunit'] += [dict(s, where='domU') for s in sub['kunit']]
     r['dom0_script'] = r.pop('script')
     r.setdefault('domu_script', None)

@@ -7,7 +7,9 @@ instruction that exits to Xen (or right after one, past the nops of an
 alternative), it is a platform glitch of the emulated SVM, retried once;
 anywhere else it stays an error that fails the test. The "kernel" is a
 small function assembled here, at address 0. Xen's state dumped at a time
-limit names where each CPU and vCPU was."""
+limit names where each CPU and vCPU was. A glibc assertion at a process's
+start is a user-space crash, and what /init got past (a pattern holder
+that died at start, a poweroff that crashed) a platform glitch per guest."""
 import os
 import shutil
 import subprocess
@@ -147,6 +149,35 @@ class Console(unittest.TestCase):
         r = report.parse(['[    1.934518] Run /init as init process', 'XM: end role=dom0'],
                          'poweroff')
         self.assertFalse(r['dom0_reached_init'])
+
+
+class PlatformCrash(unittest.TestCase):
+    # 35-domu-balloon (session 18's ci-e): the domU's pattern holder died
+    # at start-up on glibc's check of the vDSO it read as garbage
+    LOG = ['XM: begin role=dom0',
+           'XM: domu| XM: begin role=domu',
+           "XM: domu| get-dynamic-info.h:115: elf_get_dynamic_info: Assertion "
+           "`info[DT_PLTREL]->d_un.d_val == DT_RELA' failed.",
+           'XM: domu| XM: platform pattern-holder-died mb=16 rc=134 try=1',
+           'XM: domu| XM: pattern-ready mb=16',
+           'XM: domu| XM: pattern mb=16 bad_words=0 ok=yes',
+           'XM: domu| XM: end role=domu',
+           'XM: domu-end rc=0 seconds=102',
+           'XM: platform poweroff-failed rc=139',
+           'XM: end role=dom0']
+
+    def test_an_assertion_of_glibc_is_a_user_space_crash(self):
+        r = report.parse(self.LOG, 'poweroff')
+        self.assertEqual(len(r['user_crashes']), 1)
+        self.assertIn('elf_get_dynamic_info', r['user_crashes'][0])
+        self.assertEqual(r['errors'], [])
+
+    def test_what_init_met_and_got_past_is_listed_per_guest(self):
+        r = report.parse(self.LOG, 'poweroff')
+        self.assertEqual(r['platform_events'],
+                         ['poweroff-failed rc=139',
+                          'domU: pattern-holder-died mb=16 rc=134 try=1'])
+        self.assertEqual(r['domu']['pattern'].get('ok'), 'yes')
 
 
 class XenDump(unittest.TestCase):

@@ -51,14 +51,19 @@ until_kb() {
 	sleep 2
 }
 
-pattern 32 /tmp/small.out
+# hold MIB OUT: the pattern of lib.sh, or the end of this script
+hold() {
+	pattern "$1" "$2" || { echo "domu-error pattern of $1 MiB not ready"; exit 1; }
+}
+
+hold 32 /tmp/small.out
 small=$pid
 state boot
 echo "domu-ready"
 
 until_kb -ge 300000 grow
 state grown
-pattern 200 /tmp/big.out
+hold 200 /tmp/big.out
 check $pid /tmp/big.out big
 echo "domu-used mb=200"
 
