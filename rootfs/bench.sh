@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # The in-guest half of "make bench" (scripts/bench.sh is the host half).
-# /init sources it in a subshell, for its helpers (cmdline_value,
-# start_xen_tools), when the kernel command line has xmbench=PARTS, a
-# ':'-separated list of:
+# /init sources it in a subshell, for its helpers (start_xen_tools) and
+# the command line's xm* variables, when the kernel command line has
+# xmbench=PARTS, a ':'-separated list of:
 #   boot        print dom0's /proc/uptime as /init starts
 #   balloon     the balloon (dom0's or the domU's) goes 256 MiB down and
 #               back up, xmbenchreps times (xm_bench.ko run=balloon:
@@ -82,8 +82,8 @@ domu_balloon() {
 		while read -r line; do bsay "domu| $line"; done
 }
 
-parts=$(cmdline_value xmbench)
-reps=$(cmdline_value xmbenchreps)
+parts="$xmbench"
+reps="$xmbenchreps"
 [ -n "$reps" ] || reps=2
 for p in $(echo "$parts" | tr ':' ' '); do
 	case $p in

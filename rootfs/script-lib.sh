@@ -17,6 +17,30 @@ try() {
 	"$@"
 }
 
+# cmdline_vars FILE: the kernel command line in FILE as $CMDLINE, and its
+# xm*= words (and xen_scrub_pages) as variables of those names, read with
+# builtins only: a "$(...)" that crashed (README) would read as unset and
+# skip a step in silence
+cmdline_vars() {
+	read -r CMDLINE <"$1"
+	for w in $CMDLINE; do
+		case $w in
+		xm*=* | xen_scrub_pages=*)
+			case ${w%%=*} in *[!a-z0-9_]*) ;; *) eval "${w%%=*}=\${w#*=}" ;; esac ;;
+		esac
+	done
+}
+
+# sha FILE: FILE's sha256 in $sha (empty if it cannot be read); the
+# subshell or sha256sum that crashed (README) is run again, three times in all
+sha() {
+	for _ in 1 2 3; do
+		sha=$(sha256sum "$1") && { sha=${sha%% *}; return 0; }
+	done
+	sha=
+	return 1
+}
+
 # domu_home: the id of domain "domu" in $id, its balloon's xenstore home
 # (data/balloon/) in $k
 domu_home() {
