@@ -31,6 +31,21 @@ cmdline_vars() {
 	done
 }
 
+# xl_row ARGS...: the last line of "xl list ARGS", its words one space
+# apart, in $row (empty if xl fails); xl or the subshell that crashed
+# (README) runs again, three times in all, and the rest is builtins
+xl_row() {
+	for _ in 1 2 3; do
+		row=$(xl list "$@" 2>/dev/null) && break
+		row=
+	done
+	row=${row##*"
+"}
+	# shellcheck disable=SC2086 # the row's words
+	set -- $row
+	row="$*"
+}
+
 # sha FILE: FILE's sha256 in $sha (empty if it cannot be read); the
 # subshell or sha256sum that crashed (README) is run again, three times in all
 sha() {
@@ -116,7 +131,7 @@ alive() {
 # domu_shut: Xen's row of domain "domu" (xl list -v) in $row; true when it
 # is listed shut down ("s" in its state), not yet destroyed
 domu_shut() {
-	row=$(xl list -v domu 2>&1 | tail -n 1)
+	xl_row -v domu
 	# shellcheck disable=SC2086 # the row's words
 	set -- $row
 	case ${5:-} in *s*) return 0 ;; esac

@@ -312,7 +312,7 @@ if [ "$what" = all ]; then
 		"$ROOT/scripts/native.sh" fuzz-check
 	run_step report "the boot report finds /init's lines cut into by kernel messages, and calls a PVH domU's triple fault on an instruction that exits to Xen a platform glitch, any other an error" \
 		python3 "$ROOT/tests/report_test.py"
-	run_step script-lib "the guests' shell helpers: settings read without subshells, a crashed poweroff is tried again (init never exits), so is a crashed checksum, and a pattern holder that died at start is started once more (busybox sh, stand-ins)" \
+	run_step script-lib "the guests' shell helpers: settings read without subshells, a crashed poweroff is tried again (init never exits), so is a crashed checksum or xl list, and a pattern holder that died at start is started once more (busybox sh, stand-ins)" \
 		timeout 300 "$ROOT/tests/script_lib_test.sh"
 	run_step bench-summary "make bench's summary names a boot without results or a module that did not load, and exits non-zero; native cells span processes" \
 		python3 "$ROOT/tests/bench_summary_test.py"

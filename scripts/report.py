@@ -213,6 +213,15 @@ def kv(text):
     return dict(re.findall(r'(\w+)=(\S+)', text))
 
 
+def num(text, default=None):
+    """text as an int, or default: a line whose command crashed (README)
+    may hold nothing or garbage where a number belongs."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
 def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
     r = {'xen_version': None, 'dom0_version': None, 'dom0_reached_init': False,
          'dom0_finished': False, 'e820': [], 'xen_e820': [], 'identity_ranges': [],
@@ -320,7 +329,7 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
             r['script'] = dict(kv(rest), output=[], rc=None, ended=False)
         elif word == 'script-end' and r['script'] is not None:
             e = kv(rest)
-            r['script'].update(ended=True, rc=int(e['rc']), seconds=int(e['seconds']),
+            r['script'].update(ended=True, rc=num(e.get('rc')), seconds=num(e.get('seconds')),
                                timed_out=e['timed_out'] == 'yes')
         elif word == 'shell-end':
             r['shell_ended'] = True
@@ -341,7 +350,7 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
         elif word == 'sysfs-fuzz':
             f = kv(rest)
             for k in ('writes', 'refused', 'changed'):
-                f[k] = int(f.get(k, -1))
+                f[k] = num(f.get(k), -1)
             r['sysfs_fuzz'].append(f)
         elif word == 'sysfs-fuzz-bad':
             r['sysfs_fuzz_bad'].append(kv(rest))
@@ -371,7 +380,7 @@ def parse(log_lines, outcome, qemu_err='', kernel_dir=None):
             elif word in ('domu-save', 'domu-restore', 'domu-disk-image'):
                 d[word[5:].replace('-', '_')] = kv(rest)
         elif word == 'dom0-foreign-runs':
-            r['foreign_runs'] = int(rest.split()[0]) if rest.split() else None
+            r['foreign_runs'] = num((rest.split() or [None])[0])
     r['errors'] = find_errors(dom0_lines, 'dom0') + find_errors(domu_lines, 'domU')
     for e in r['errors']:
         if e['kind'] == 'Xen panic' and r.get('xen_panic'):
@@ -452,7 +461,7 @@ def script_verdict(who, sc, why):
     elif sc['timed_out']:
         why.append('%s script ran past its timeout of %s s and was killed' % (who, sc['timeout']))
     elif sc['rc'] != 0:
-        why.append('%s script exited with status %d' % (who, sc['rc']))
+        why.append('%s script exited with status %s' % (who, sc['rc']))
 
 
 def verdict(r):

@@ -172,6 +172,18 @@ class PlatformCrash(unittest.TestCase):
         self.assertIn('elf_get_dynamic_info', r['user_crashes'][0])
         self.assertEqual(r['errors'], [])
 
+    def test_a_script_status_lost_in_a_crash_is_none_not_a_report_crash(self):
+        # 37-dom0-script-domu (ci-g): "cat /tmp/script.rc" aborted in the
+        # domU, and the report died on int('') (no report, no retry)
+        r = report.parse(['XM: begin role=dom0', 'XM: domu-begin memory=128',
+                          'XM: domu| XM: script-begin file=domu-script timeout=120',
+                          'XM: domu| malloc(): unsorted double linked list corrupted',
+                          'XM: domu| XM: script-end rc= seconds=0 timed_out=no',
+                          'XM: end role=dom0'], 'poweroff')
+        self.assertTrue(r['domu_script']['ended'])
+        self.assertIsNone(r['domu_script']['rc'])
+        self.assertEqual(len(r['user_crashes']), 1)
+
     def test_what_init_met_and_got_past_is_listed_per_guest(self):
         r = report.parse(self.LOG, 'poweroff')
         self.assertEqual(r['platform_events'],

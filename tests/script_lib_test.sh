@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make check's test of rootfs/script-lib.sh in the guest's shell (busybox
-# sh), with stand-ins for poweroff, sha256sum and xm-pattern. cmdline_vars
-# reads the command line's settings with builtins only; power_off tries
+# sh), with stand-ins for poweroff, sha256sum, xl and xm-pattern.
+# cmdline_vars reads the command line's settings with builtins only;
+# xl_row runs a crashed xl list again; power_off tries
 # again when poweroff crashes (init must never exit: the kernel panics);
 # sha runs a crashed sha256sum again (a crashed reader must not pass for
 # a disk that lost data); pattern starts a holder that died before
@@ -73,6 +74,21 @@ abc=ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
 case_ "sha: the checksum of a file" "rc=0 sha=$abc" "$(sum_ 0)"
 case_ "sha: a sha256sum that crashed is run again" "rc=0 sha=$abc" "$(sum_ 2)"
 case_ "sha: three crashes give no checksum, and status 1" "rc=1 sha=" "$(sum_ 3)"
+
+# xl list crashing the first N times, then printing its table
+row_() {
+	crashes "$1"
+	busybox sh -c '. "$1"
+		xl() {
+			[ -s "$T/crashes" ] || { printf "Name   ID   Mem VCPUs\tState\ndomu    1   128     1     -b----      2.2\n"; return; }
+			sed -i 1d "$T/crashes"
+			return 139
+		}
+		xl_row domu; echo "rc=$? row=$row|"' sh "$LIB" 2>&1
+}
+case_ "xl_row: the last line, words one space apart" "rc=0 row=domu 1 128 1 -b---- 2.2|" "$(row_ 0)"
+case_ "xl_row: an xl that crashed runs again" "rc=0 row=domu 1 128 1 -b---- 2.2|" "$(row_ 2)"
+case_ "xl_row: three crashes give an empty row" "rc=0 row=|" "$(row_ 3)"
 
 # xm-pattern: dies at start-up (rc 134, as on glibc's assertion) while
 # $T/crashes has lines left, then holds: says ready and waits for USR1.
