@@ -31,29 +31,32 @@ cmdline_vars() {
 	done
 }
 
-# xl_row ARGS...: the last line of "xl list ARGS", its words one space
-# apart, in $row (empty if xl fails); xl or the subshell that crashed
-# (README) runs again, three times in all, and the rest is builtins
-xl_row() {
+# capture CMD...: CMD's output in $out; CMD or the subshell that ran it
+# crashed (README) when it fails, so it runs again, three times in all;
+# $out empty and 1 if it never went through
+capture() {
 	for _ in 1 2 3; do
-		row=$(xl list "$@" 2>/dev/null) && break
-		row=
+		out=$("$@") && return 0
 	done
-	row=${row##*"
+	out=
+	return 1
+}
+
+# xl_row ARGS...: the last line of "xl list ARGS", its words one space
+# apart, in $row (empty if xl fails)
+xl_row() {
+	capture xl list "$@" 2>/dev/null
+	row=${out##*"
 "}
 	# shellcheck disable=SC2086 # the row's words
 	set -- $row
 	row="$*"
 }
 
-# sha FILE: FILE's sha256 in $sha (empty if it cannot be read); the
-# subshell or sha256sum that crashed (README) is run again, three times in all
+# sha FILE: FILE's sha256 in $sha (empty, and 1, if it cannot be read)
 sha() {
-	for _ in 1 2 3; do
-		sha=$(sha256sum "$1") && { sha=${sha%% *}; return 0; }
-	done
-	sha=
-	return 1
+	capture sha256sum "$1" || { sha=; return 1; }
+	sha=${out%% *}
 }
 
 # domu_home: the id of domain "domu" in $id, its balloon's xenstore home

@@ -31,8 +31,8 @@ ERROR_PATTERNS = [
     (re.compile(r'Initramfs unpacking failed'), 'initramfs'),
 ]
 # User processes crashing on their own (a segfault the kernel logs, glibc's
-# heap or start-up checks aborting). Seen on this Xen-in-QEMU (TCG) platform with the
-# upstream kernel too; reported apart from kernel errors.
+# heap or start-up checks aborting). Seen on this Xen-in-QEMU (TCG)
+# platform with the upstream kernel too; reported apart from kernel errors.
 USER_CRASH = re.compile(r'\]: segfault at |^traps: \S+\[\d+\] general protection fault ip:'
                         r'|^malloc\(\)|^free\(\)|^Aborted$|^Segmentation fault$'
                         r"|: Assertion `.*' failed\.$")
